@@ -1,0 +1,62 @@
+# Two commands for learners:  make lab   and   make test
+# Everything installs into .venv from the pinned versions in requirements.lock.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.dlnotes-installed
+PORT   ?= 8888
+# make test runs in smoke mode (short but real training); `make test SMOKE=0` runs full size.
+SMOKE  ?= 1
+PYTEST_ARGS ?=
+
+.PHONY: help install lab test unit notebooks bench lock clean
+
+help:
+	@echo "make lab     install into $(VENV) (first time only) and open JupyterLab on the index"
+	@echo "make test    install, then run every test: unit tests and every notebook (smoke mode)"
+	@echo "make bench   run the benchmarks and write benchmarks/results/"
+	@echo "make lock    re-resolve the newest allowed versions into requirements.lock"
+	@echo "make clean   remove $(VENV), caches and generated results"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency files change.
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+lab: install
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		--ServerApp.root_dir=$(CURDIR) notebooks/00_index.ipynb
+
+test: install
+	DLNOTES_SMOKE=$(SMOKE) $(BIN)/python -m pytest --nbval-lax --nbval-cell-timeout=900 \
+		tests notebooks $(PYTEST_ARGS)
+
+unit: install
+	DLNOTES_SMOKE=$(SMOKE) $(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+notebooks: install
+	DLNOTES_SMOKE=$(SMOKE) $(BIN)/python -m pytest --nbval-lax --nbval-cell-timeout=900 notebooks $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+# Refresh the lock: resolve the newest versions pyproject.toml allows in a scratch venv.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^dlnotes' > requirements.lock
+	rm -rf .lock-venv
+	@echo "requirements.lock refreshed; run make test, then commit it."
+
+clean:
+	rm -rf $(VENV) .pytest_cache build src/*.egg-info benchmarks/results/*.json
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

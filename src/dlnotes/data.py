@@ -1,0 +1,375 @@
+"""Datasets: MNIST / Fashion-MNIST loaders and small seeded toy sets (数据集).
+
+MNIST-style loaders return ``(x_train, y_train), (x_test, y_test)`` exactly as
+``keras.datasets.mnist.load_data()`` does: images ``uint8`` of shape (N, 28, 28),
+labels ``uint8`` of shape (N,). They look for the file in this order:
+
+1. the ``path`` argument;
+2. the directory in the ``DLNOTES_DATA`` environment variable;
+3. the repository's ``data/`` folder;
+4. a download through Keras (from ``mirror=`` / ``DLNOTES_MIRROR`` when set).
+
+Every local file is checked against known sha256 sums before it is used. Each failure
+raises a :class:`DatasetError` subclass whose message says what to do.
+
+Toy generators return a :class:`Split` of float arrays ``x`` (N, 2) and integer
+labels ``y`` (N,), seeded so a notebook gives the same numbers on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "DATA_ENV",
+    "MIRROR_ENV",
+    "DatasetCorruptError",
+    "DatasetError",
+    "DatasetNotFoundError",
+    "DatasetOfflineError",
+    "GATES",
+    "SEED_POINTS",
+    "Split",
+    "TOY_DATASETS",
+    "circle",
+    "gaussian",
+    "load_fashion_mnist",
+    "load_mnist",
+    "make_toy",
+    "moons",
+    "seed_points",
+    "spiral",
+    "truth_table",
+    "xor",
+]
+
+DATA_ENV = "DLNOTES_DATA"
+"""Environment variable naming a directory that holds ``mnist.npz`` / ``fashion_mnist.npz``."""
+MIRROR_ENV = "DLNOTES_MIRROR"
+"""Environment variable with a base URL serving ``mnist.npz`` / ``fashion_mnist.npz``."""
+
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+
+KERAS_MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+
+# sha256 sums we accept for each file, and where each comes from.
+KNOWN_SHA256 = {
+    "mnist": {
+        "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1": "Keras' official mnist.npz (60,000 train)",
+        "be9b75d563c256f987c0a5c233acbc916594b40d19c382aaba0e1a813ed87afe": "course copy of MNIST (55,000 train, canonical test)",
+    },
+    "fashion_mnist": {
+        "5b6d2c4c694a91887af8ab7d039c04f80af3c29378d731c93a538d2e831aa469": "Fashion-MNIST, canonical 60,000 / 10,000 split",
+    },
+}
+_CLASSES = {
+    "mnist": [str(i) for i in range(10)],
+    "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+}
+CLASS_NAMES = _CLASSES
+"""Class names by dataset, index = label."""
+
+
+class DatasetError(RuntimeError):
+    """A dataset could not be loaded; the message says what to do."""
+
+
+class DatasetNotFoundError(DatasetError, FileNotFoundError):
+    """No file was found at any of the places the loader looks."""
+
+
+class DatasetCorruptError(DatasetError):
+    """A file was found but its checksum, keys, shapes or dtypes are wrong."""
+
+
+class DatasetOfflineError(DatasetError, ConnectionError):
+    """The file is not on disk and the download failed (no internet, blocked host)."""
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _help(name: str) -> str:
+    return (
+        f"To use {name} offline, download {name}.npz on a machine with internet "
+        f"(for MNIST: {KERAS_MNIST_URL}) and either put it in the repository's data/ folder "
+        f"({REPO_DATA}), set the environment variable {DATA_ENV} to the folder that holds it, "
+        f"or pass path=... . If your network blocks the default host, set {MIRROR_ENV} "
+        f"to a mirror URL that serves {name}.npz."
+    )
+
+
+def _check_arrays(name: str, path: Path, data) -> tuple:
+    keys = ("x_train", "y_train", "x_test", "y_test")
+    missing = [k for k in keys if k not in data.files]
+    if missing:
+        raise DatasetCorruptError(
+            f"{path} is not a {name} file: it lacks the arrays {missing}. Expected Keras' layout "
+            f"with x_train, y_train, x_test, y_test. Delete it and get a fresh copy. {_help(name)}"
+        )
+    x_train, y_train, x_test, y_test = (data[k] for k in keys)
+    for xs, ys, part in ((x_train, y_train, "train"), (x_test, y_test, "test")):
+        if xs.ndim != 3 or xs.shape[1:] != (28, 28) or xs.dtype != np.uint8:
+            raise DatasetCorruptError(
+                f"{path}: x_{part} has shape {xs.shape} and dtype {xs.dtype}; expected (N, 28, 28) uint8."
+            )
+        if ys.shape != (xs.shape[0],) or not np.issubdtype(ys.dtype, np.integer):
+            raise DatasetCorruptError(
+                f"{path}: y_{part} has shape {ys.shape} and dtype {ys.dtype}; expected ({xs.shape[0]},) integer labels."
+            )
+        if ys.size and (ys.min() < 0 or ys.max() > 9):
+            raise DatasetCorruptError(f"{path}: y_{part} holds labels outside 0..9.")
+    return (x_train, y_train.astype(np.uint8)), (x_test, y_test.astype(np.uint8))
+
+
+def _load_file(name: str, path: Path, verify: bool) -> tuple:
+    if not path.is_file():
+        raise DatasetNotFoundError(f"No {name} file at {path}. {_help(name)}")
+    if verify:
+        digest = _sha256(path)
+        if digest not in KNOWN_SHA256[name]:
+            raise DatasetCorruptError(
+                f"{path} has sha256 {digest}, which matches no known {name} file "
+                f"(a partial download or a different file?). Delete it and download it again; "
+                f"pass verify=False only if you trust this file. {_help(name)}"
+            )
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return _check_arrays(name, path, data)
+    except DatasetError:
+        raise
+    except Exception as exc:  # zipfile.BadZipFile, OSError, ValueError ...
+        raise DatasetCorruptError(
+            f"{path} could not be read as a .npz file ({type(exc).__name__}: {exc}). "
+            f"Delete it and download it again. {_help(name)}"
+        ) from exc
+
+
+def _candidates(name: str) -> list[Path]:
+    out = []
+    env = os.environ.get(DATA_ENV)
+    if env:
+        out.append(Path(env).expanduser() / f"{name}.npz")
+    out.append(REPO_DATA / f"{name}.npz")
+    return out
+
+
+def _download(name: str, mirror: str | None) -> Path:
+    try:
+        from keras.utils import get_file
+    except Exception as exc:  # pragma: no cover - keras is a dependency
+        raise DatasetOfflineError(f"Keras is not importable, so {name} cannot be downloaded. {_help(name)}") from exc
+    if mirror:
+        origin = mirror.rstrip("/") + f"/{name}.npz"
+    elif name == "mnist":
+        origin = KERAS_MNIST_URL
+    else:
+        origin = None
+    try:
+        if origin is None:
+            return _download_fashion_via_keras()
+        return Path(get_file(f"dlnotes_{name}.npz", origin=origin, cache_subdir="datasets"))
+    except DatasetError:
+        raise
+    except Exception as exc:
+        raise DatasetOfflineError(
+            f"{name} is not on this computer and downloading it from {origin or 'the Keras host'} failed "
+            f"({type(exc).__name__}: {exc}). Are you offline? {_help(name)}"
+        ) from exc
+
+
+def _download_fashion_via_keras() -> Path:
+    """Fashion-MNIST comes from Keras as four .gz files; store them once as one .npz in data/."""
+    from keras.datasets import fashion_mnist
+
+    (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
+    target = REPO_DATA / "fashion_mnist.npz"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    os.replace(tmp, target)
+    return target
+
+
+def _load(name: str, path, mirror, verify: bool, download: bool):
+    if path is not None:
+        return _load_file(name, Path(path).expanduser(), verify)
+    for candidate in _candidates(name):
+        if candidate.is_file():
+            return _load_file(name, candidate, verify)
+    if not download:
+        looked = ", ".join(str(c) for c in _candidates(name))
+        raise DatasetNotFoundError(f"No {name}.npz found (looked in {looked}) and download=False. {_help(name)}")
+    mirror = mirror or os.environ.get(MIRROR_ENV) or None
+    fetched = _download(name, mirror)
+    # Keras' own Fashion-MNIST files are checked by Keras; our repacked npz has no fixed hash.
+    return _load_file(name, fetched, verify and not (name == "fashion_mnist" and mirror is None))
+
+
+def load_mnist(path=None, *, mirror=None, verify=True, download=True):
+    """MNIST digits as ``(x_train, y_train), (x_test, y_test)``: uint8 (N, 28, 28) and uint8 (N,)."""
+    return _load("mnist", path, mirror, verify, download)
+
+
+def load_fashion_mnist(path=None, *, mirror=None, verify=True, download=True):
+    """Fashion-MNIST as ``(x_train, y_train), (x_test, y_test)``: uint8 (N, 28, 28) and uint8 (N,)."""
+    return _load("fashion_mnist", path, mirror, verify, download)
+
+
+# --- toy data ---------------------------------------------------------------------------------
+SEED_POINTS = (
+    np.array([[3, 1], [2, 5], [1, 8], [6, 4], [5, 2], [3, 5], [4, 7], [4, -1]], dtype=float),
+    np.array([0, 1, 1, 0, 0, 1, 1, 0]),
+)
+"""The 8 labelled 2-D points of seed 000: x (8, 2), y (8,)."""
+
+GATES = {
+    "AND": np.array([0, 0, 0, 1]),
+    "OR": np.array([0, 1, 1, 1]),
+    "NAND": np.array([1, 1, 1, 0]),
+    "XOR": np.array([0, 1, 1, 0]),
+}
+"""Logic-gate outputs for the inputs (0,0), (0,1), (1,0), (1,1)."""
+
+
+def truth_table(gate: str):
+    """Inputs x (4, 2) and outputs y (4,) of the logic gate AND / OR / NAND / XOR (真值表)."""
+    key = gate.upper()
+    if key not in GATES:
+        raise ValueError(f"unknown gate {gate!r}; choose one of {sorted(GATES)}")
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    return x, GATES[key].copy()
+
+
+def seed_points():
+    """Copies of the seed-000 points: x (8, 2) float, y (8,) int."""
+    return SEED_POINTS[0].copy(), SEED_POINTS[1].copy()
+
+
+@dataclass(frozen=True)
+class Split:
+    """A train/test split: x_* (N, 2) float, y_* (N,) int labels."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def num_classes(self) -> int:
+        """Number of classes (max label + 1 over both parts)."""
+        return int(max(self.y_train.max(initial=0), self.y_test.max(initial=0))) + 1
+
+
+def _split(x, y, test_ratio, rng) -> Split:
+    if not 0.0 <= test_ratio < 1.0:
+        raise ValueError(f"test_ratio must be in [0, 1), got {test_ratio}")
+    order = rng.permutation(len(x))
+    n_test = int(round(len(x) * test_ratio))
+    te, tr = order[:n_test], order[n_test:]
+    return Split(x[tr], y[tr], x[te], y[te])
+
+
+def _check(n, noise):
+    if int(n) < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+
+
+def circle(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
+    """Class 1 inside a disc of radius 0.5, class 0 on a ring of radius 0.7-1.0; x in about [-1, 1]^2."""
+    _check(n, noise)
+    rng = np.random.default_rng(seed)
+    n1 = n // 2
+    r = np.concatenate([rng.uniform(0, 0.5, n1), rng.uniform(0.7, 1.0, n - n1)])
+    a = rng.uniform(0, 2 * np.pi, n)
+    x = np.column_stack([r * np.cos(a), r * np.sin(a)]) + noise * rng.normal(size=(n, 2))
+    y = np.concatenate([np.ones(n1, int), np.zeros(n - n1, int)])
+    return _split(x, y, test_ratio, rng)
+
+
+def xor(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
+    """Four quadrants: label 1 where x0 and x1 have different signs; x in [-1, 1]^2."""
+    _check(n, noise)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=(n, 2))
+    x += np.sign(x) * 0.05  # a small gap around the axes
+    y = (x[:, 0] * x[:, 1] < 0).astype(int)
+    x = x + noise * rng.normal(size=(n, 2))
+    return _split(x, y, test_ratio, rng)
+
+
+def gaussian(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
+    """Two Gaussian blobs centred at (-0.5, -0.5) (class 0) and (0.5, 0.5) (class 1)."""
+    _check(n, noise)
+    rng = np.random.default_rng(seed)
+    n1 = n // 2
+    y = np.concatenate([np.zeros(n - n1, int), np.ones(n1, int)])
+    centres = np.where(y[:, None] == 1, 0.5, -0.5)
+    x = centres + (0.15 + noise) * rng.normal(size=(n, 2))
+    return _split(x, y, test_ratio, rng)
+
+
+def spiral(n=300, noise=0.1, *, classes=2, test_ratio=0.5, seed=0) -> Split:
+    """``classes`` interleaved spiral arms (2 or 3), each 1.75 turns; x in about [-1, 1]^2."""
+    _check(n, noise)
+    if int(classes) < 2:
+        raise ValueError(f"a spiral needs at least 2 classes, got {classes}")
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % classes
+    t = rng.uniform(0.05, 1.0, n)
+    angle = 1.75 * 2 * np.pi * t + 2 * np.pi * y / classes
+    x = np.column_stack([t * np.cos(angle), t * np.sin(angle)]) + noise * 0.5 * rng.normal(size=(n, 2))
+    return _split(x, y, test_ratio, rng)
+
+
+def moons(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
+    """Two interleaving half circles (two moons), scaled into about [-1, 1]^2."""
+    _check(n, noise)
+    rng = np.random.default_rng(seed)
+    n1 = n // 2
+    a0 = rng.uniform(0, np.pi, n - n1)
+    a1 = rng.uniform(0, np.pi, n1)
+    upper = np.column_stack([np.cos(a0), np.sin(a0)])
+    lower = np.column_stack([1 - np.cos(a1), 0.5 - np.sin(a1)])
+    x = (np.vstack([upper, lower]) - [0.5, 0.25]) / 1.5 + noise * rng.normal(size=(n, 2))
+    y = np.concatenate([np.zeros(n - n1, int), np.ones(n1, int)])
+    return _split(x, y, test_ratio, rng)
+
+
+def _seed8(n=8, noise=0.0, *, test_ratio=0.0, seed=0) -> Split:
+    x, y = seed_points()
+    rng = np.random.default_rng(seed)
+    x = x + noise * rng.normal(size=x.shape)
+    return _split(x, y, test_ratio, rng)
+
+
+TOY_DATASETS = {
+    "circle": circle,
+    "xor": xor,
+    "gaussian": gaussian,
+    "spiral": spiral,
+    "spiral3": lambda n=300, noise=0.1, **kw: spiral(n, noise, classes=3, **kw),
+    "moons": moons,
+    "seed8": _seed8,
+}
+"""Name -> generator(n, noise, *, test_ratio, seed) for the 2-D playground data sets."""
+
+
+def make_toy(name: str, n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
+    """Build a toy set by name: circle, xor, gaussian, spiral, spiral3, moons, seed8."""
+    if name not in TOY_DATASETS:
+        raise ValueError(f"unknown toy dataset {name!r}; choose one of {sorted(TOY_DATASETS)}")
+    return TOY_DATASETS[name](n, noise, test_ratio=test_ratio, seed=seed)

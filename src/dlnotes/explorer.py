@@ -1,0 +1,310 @@
+"""The one helper behind every interactive figure: labelled controls beside a figure.
+
+An :class:`Explorer` owns one matplotlib :class:`~matplotlib.figure.Figure` (created
+without pyplot, so moving a slider never opens or leaks a figure) and an ``update``
+function that changes the figure's artists in place. After every update the figure is
+rendered to PNG bytes and shown in an ``ipywidgets.Image``; tests and benchmarks read
+:attr:`Explorer.png` and :attr:`Explorer.error`.
+
+Cheap explorers redraw on every slider move. Expensive ones (training) use
+``continuous_update=False`` so they act on release, and their ``update`` receives a
+``progress(done, total, text)`` callback that drives a visible progress bar.
+
+No exception ever escapes into the notebook: a failing update shows its message in
+place of the plot and is kept in :attr:`Explorer.error`. NumPy ``RuntimeWarning``s
+(overflow, division by zero) raised during an update are kept in
+:attr:`Explorer.warnings`; tests assert that list stays empty.
+
+Typical use inside a ``dlnotes`` module::
+
+    @register
+    def sine_explorer():
+        fig, ax = figure()
+        (line,) = ax.plot([], [])
+        x = np.linspace(0, 2 * np.pi, 200)
+
+        def update(freq):
+            line.set_data(x, np.sin(freq * x))
+
+        return Explorer(update, {"freq": slider("frequency", 0.5, 5, 0.5, 1, unit="Hz")}, fig)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import io
+import time
+import traceback
+import warnings
+from typing import Callable
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.figure import Figure
+
+__all__ = [
+    "Explorer",
+    "REGISTRY",
+    "button",
+    "checkbox",
+    "dropdown",
+    "figure",
+    "int_slider",
+    "log_slider",
+    "randomize",
+    "register",
+    "slider",
+    "toggle",
+]
+
+DPI = 80
+_STYLE = {"description_width": "150px"}
+_LAYOUT = W.Layout(width="360px")
+
+REGISTRY: dict[str, Callable[[], "Explorer"]] = {}
+"""Every explorer factory in the package, by name; tests and benchmarks iterate it."""
+
+
+def register(factory: Callable[[], "Explorer"]) -> Callable[[], "Explorer"]:
+    """Decorator: record an explorer factory (callable with no arguments) in :data:`REGISTRY`."""
+    REGISTRY[f"{factory.__module__.rsplit('.', 1)[-1]}.{factory.__name__}"] = factory
+    return factory
+
+
+def figure(nrows: int = 1, ncols: int = 1, figsize=(6.0, 4.0), **subplot_kw):
+    """A pyplot-free Figure and its axes (like ``plt.subplots``, but nothing to close)."""
+    fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
+    return fig, axes
+
+
+def _label(text: str, unit: str | None) -> str:
+    return f"{text} ({unit})" if unit else text
+
+
+def slider(label, min, max, step, value, *, unit=None, continuous=True) -> W.FloatSlider:
+    """A labelled float slider; ``unit`` is shown in the label."""
+    return W.FloatSlider(
+        value=value, min=min, max=max, step=step, description=_label(label, unit),
+        continuous_update=continuous, style=_STYLE, layout=_LAYOUT, readout_format=".3g",
+    )
+
+
+def int_slider(label, min, max, value, *, step=1, unit=None, continuous=True) -> W.IntSlider:
+    """A labelled integer slider."""
+    return W.IntSlider(
+        value=value, min=min, max=max, step=step, description=_label(label, unit),
+        continuous_update=continuous, style=_STYLE, layout=_LAYOUT,
+    )
+
+
+def log_slider(label, min, max, value, *, unit=None, continuous=True) -> W.FloatLogSlider:
+    """A log-scale slider from ``min`` to ``max`` (actual values, e.g. 1e-4 .. 1): use it for learning rates."""
+    lo, hi = np.log10(min), np.log10(max)
+    return W.FloatLogSlider(
+        value=value, base=10, min=lo, max=hi, step=(hi - lo) / 40, description=_label(label, unit),
+        continuous_update=continuous, style=_STYLE, layout=_LAYOUT, readout_format=".2g",
+    )
+
+
+def dropdown(label, options, value=None) -> W.Dropdown:
+    """A labelled dropdown; ``options`` is a list of names or of (label, value) pairs."""
+    dd = W.Dropdown(options=options, description=label, style=_STYLE, layout=_LAYOUT)
+    if value is not None:
+        dd.value = value
+    return dd
+
+
+def checkbox(label, value=False) -> W.Checkbox:
+    """A labelled on/off box."""
+    return W.Checkbox(value=value, description=label, style=_STYLE, layout=_LAYOUT, indent=False)
+
+
+def toggle(label, options, value=None) -> W.ToggleButtons:
+    """A row of mutually exclusive buttons (a dropdown you can see at once)."""
+    tb = W.ToggleButtons(options=options, description=label, style=_STYLE)
+    if value is not None:
+        tb.value = value
+    return tb
+
+
+def button(label, icon="") -> W.Button:
+    """A push button; give it to :class:`Explorer` in ``buttons`` with its action."""
+    return W.Button(description=label, icon=icon, layout=W.Layout(width="auto"))
+
+
+class Explorer:
+    """Controls beside one figure; ``update(**values)`` redraws the figure in place.
+
+    Parameters
+    ----------
+    update : callable
+        Called with one keyword per control (and ``progress=`` if it accepts one).
+        It changes the artists of ``fig``; it may return a short status string shown
+        under the figure.
+    controls : dict name -> widget
+        Sliders and dropdowns, built with :func:`slider`, :func:`log_slider`, ...
+    fig : Figure
+        The figure to render; build it with :func:`figure`.
+    expensive : bool
+        If true, controls act on release and a progress bar is shown.
+    buttons : dict name -> (widget, action)
+        Extra buttons; ``action(**values)`` runs guarded, then the figure is re-rendered.
+    """
+
+    def __init__(self, update, controls, fig, *, expensive=False, buttons=None, title=None, extra=None):
+        self.figure: Figure = fig
+        self.controls: dict[str, W.Widget] = dict(controls)
+        self.buttons: dict[str, W.Button] = {}
+        self.expensive = expensive
+        self._update = update
+        self._takes_progress = "progress" in inspect.signature(update).parameters
+        self.error: str | None = None
+        self.warnings: list[str] = []
+        self.status: str = ""
+        self.png: bytes = b""
+        self.renders = 0
+        self.last_update_ms = float("nan")
+
+        self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        self.message = W.HTML(layout=W.Layout(min_height="1.5em"))
+        self.progress = W.FloatProgress(value=0, min=0, max=1, layout=W.Layout(width="360px"))
+        self.progress_text = W.Label()
+        self.progress.layout.visibility = "visible" if expensive else "hidden"
+
+        if expensive:
+            for w in self.controls.values():
+                if hasattr(w, "continuous_update"):
+                    w.continuous_update = False
+        for w in self.controls.values():
+            w.observe(self._on_change, names="value")
+        for name, (widget, action) in (buttons or {}).items():
+            self.buttons[name] = widget
+            widget.on_click(self._make_click(action))
+
+        side = [W.HTML(f"<b>{title}</b>")] if title else []
+        side += list(self.controls.values())
+        if self.buttons:
+            side.append(W.HBox(list(self.buttons.values())))
+        side += list(extra or [])
+        if expensive:
+            side += [self.progress, self.progress_text]
+        self.widget = W.HBox(
+            [W.VBox(side, layout=W.Layout(min_width="370px")), W.VBox([self.image, self.message])],
+            layout=W.Layout(flex_flow="row wrap", align_items="flex-start"),
+        )
+        self.refresh()
+
+    # -- public -------------------------------------------------------------------
+    @property
+    def values(self) -> dict:
+        """The current value of every control, by name."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def set(self, **values) -> "Explorer":
+        """Set several controls and redraw once (a test and notebook convenience)."""
+        with self._hold():
+            for name, v in values.items():
+                self.controls[name].value = v
+        self.refresh()
+        return self
+
+    def refresh(self) -> None:
+        """Run ``update`` with the current values and re-render; never raises."""
+        self._guarded(self._update, progress=self._takes_progress)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    # -- internals ------------------------------------------------------------------
+    def _on_change(self, change):
+        if getattr(self, "_held", False):
+            return
+        self.refresh()
+
+    def _make_click(self, action):
+        takes_progress = "progress" in inspect.signature(action).parameters
+
+        def on_click(_button):
+            self._guarded(action, progress=takes_progress)
+
+        return on_click
+
+    @contextlib.contextmanager
+    def _hold(self):
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+
+    def _report(self, done, total, text=""):
+        self.progress.max = max(float(total), 1e-12)
+        self.progress.value = float(done)
+        self.progress_text.value = str(text)
+
+    def _guarded(self, fn, *, progress: bool) -> None:
+        t0 = time.perf_counter()
+        kwargs = self.values
+        if progress:
+            kwargs["progress"] = self._report
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", RuntimeWarning)
+                result = fn(**kwargs)
+            self.warnings = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+            self.error = None
+            self.status = result if isinstance(result, str) else ""
+            self._render()
+        except Exception as exc:  # noqa: BLE001 - nothing may escape into the notebook
+            self.error = f"{type(exc).__name__}: {exc}"
+            self._debug = traceback.format_exc()
+        self.last_update_ms = (time.perf_counter() - t0) * 1e3
+        if self.error:
+            self.message.value = (
+                "<span style='color:#b00020'>⚠ This setting cannot be drawn: "
+                f"{_escape(self.error)}</span>"
+            )
+        else:
+            self.message.value = _escape(self.status)
+
+    def _render(self) -> None:
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=DPI)
+        self.png = buf.getvalue()
+        self.image.value = self.png
+        self.renders += 1
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def randomize(explorer: Explorer, rng: np.random.Generator, *, extreme_prob: float = 0.2) -> dict:
+    """Set every control of ``explorer`` to a random allowed value (extremes included); returns them."""
+    chosen = {}
+    for name, w in explorer.controls.items():
+        chosen[name] = _random_value(w, rng, extreme_prob)
+    explorer.set(**chosen)
+    return chosen
+
+
+def _random_value(w, rng, extreme_prob):
+    if isinstance(w, W.FloatLogSlider):
+        e = rng.choice([w.min, w.max]) if rng.random() < extreme_prob else rng.uniform(w.min, w.max)
+        return float(w.base**e)
+    if isinstance(w, (W.FloatSlider, W.IntSlider)):
+        if rng.random() < extreme_prob:
+            return w.min if rng.random() < 0.5 else w.max
+        n = int(round((w.max - w.min) / w.step))
+        v = w.min + w.step * rng.integers(0, n + 1)
+        return int(v) if isinstance(w, W.IntSlider) else float(min(v, w.max))
+    if isinstance(w, (W.Dropdown, W.ToggleButtons, W.RadioButtons, W.Select)):
+        opts = [o[1] if isinstance(o, tuple) else o for o in w.options]
+        return opts[rng.integers(len(opts))]
+    if isinstance(w, (W.Checkbox, W.ToggleButton)):
+        return bool(rng.integers(2))
+    return w.value

@@ -1,0 +1,77 @@
+"""Weight initialisers (权重初始化), named as Keras names them in ``kernel_initializer``.
+
+Each takes a shape ``(fan_in, fan_out)`` (or a conv filter shape (FN, C, FH, FW),
+whose fan_in is C*FH*FW and fan_out FN*FH*FW) and a numpy ``Generator``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["INITIALIZERS", "fans", "initialize"]
+
+
+def fans(shape) -> tuple[int, int]:
+    """(fan_in, fan_out) of a dense (in, out) or conv (FN, C, FH, FW) weight shape."""
+    shape = tuple(int(s) for s in shape)
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    if len(shape) == 4:
+        fn, c, fh, fw = shape
+        return c * fh * fw, fn * fh * fw
+    raise ValueError(f"weights must have 2 (dense) or 4 (conv) dimensions, got shape {shape}")
+
+
+def _zeros(shape, rng):
+    return np.zeros(shape)
+
+
+def _random_uniform(shape, rng):
+    # Keras' RandomUniform default: U(-0.05, 0.05) — random draws, not evenly spaced values.
+    return rng.uniform(-0.05, 0.05, size=shape)
+
+
+def _random_normal(shape, rng):
+    return rng.normal(0.0, 0.05, size=shape)
+
+
+def _glorot_uniform(shape, rng):
+    fi, fo = fans(shape)
+    limit = np.sqrt(6.0 / (fi + fo))
+    return rng.uniform(-limit, limit, size=shape)
+
+
+def _glorot_normal(shape, rng):
+    fi, fo = fans(shape)
+    return rng.normal(0.0, np.sqrt(2.0 / (fi + fo)), size=shape)
+
+
+def _he_normal(shape, rng):
+    fi, _ = fans(shape)
+    return rng.normal(0.0, np.sqrt(2.0 / fi), size=shape)
+
+
+def _he_uniform(shape, rng):
+    fi, _ = fans(shape)
+    limit = np.sqrt(6.0 / fi)
+    return rng.uniform(-limit, limit, size=shape)
+
+
+INITIALIZERS = {
+    "zeros": _zeros,
+    "random_uniform": _random_uniform,
+    "random_normal": _random_normal,
+    "glorot_uniform": _glorot_uniform,
+    "glorot_normal": _glorot_normal,
+    "he_normal": _he_normal,
+    "he_uniform": _he_uniform,
+}
+"""Keras name -> function(shape, rng). Xavier = Glorot; He suits ReLU, Glorot suits tanh/sigmoid."""
+
+
+def initialize(name: str, shape, rng=None) -> np.ndarray:
+    """Weights of ``shape`` drawn by the initialiser ``name`` (a key of :data:`INITIALIZERS`)."""
+    if name not in INITIALIZERS:
+        raise ValueError(f"unknown initializer {name!r}; choose one of {sorted(INITIALIZERS)}")
+    rng = np.random.default_rng(0) if rng is None else rng
+    return INITIALIZERS[name](tuple(shape), rng)
