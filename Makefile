@@ -9,6 +9,9 @@ PORT   ?= 8888
 # make test runs in smoke mode (short but real training); `make test SMOKE=0` runs full size.
 SMOKE  ?= 1
 PYTEST_ARGS ?=
+LAB_ARGS ?=
+# Jupyter refuses to run as root without this flag (containers, CI runners).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help install lab test unit notebooks bench lock clean
 
@@ -32,7 +35,7 @@ install: $(STAMP)
 
 lab: install
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=$(CURDIR) notebooks/00_index.ipynb
+		--ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_index.ipynb
 
 test: install
 	DLNOTES_SMOKE=$(SMOKE) $(BIN)/python -m pytest --nbval-lax --nbval-cell-timeout=900 \

@@ -48,6 +48,7 @@ __all__ = [
     "REGISTRY",
     "button",
     "checkbox",
+    "discover",
     "dropdown",
     "figure",
     "int_slider",
@@ -194,6 +195,10 @@ class Explorer:
             [W.VBox(side, layout=W.Layout(min_width="370px")), W.VBox([self.image, self.message])],
             layout=W.Layout(flex_flow="row wrap", align_items="flex-start"),
         )
+        # Stable hooks for the real-browser tests.
+        self.widget.add_class("dlnotes-explorer")
+        self.image.add_class("dlnotes-explorer-figure")
+        self.message.add_class("dlnotes-explorer-message")
         self.refresh()
 
     # -- public -------------------------------------------------------------------
@@ -308,3 +313,15 @@ def _random_value(w, rng, extreme_prob):
     if isinstance(w, (W.Checkbox, W.ToggleButton)):
         return bool(rng.integers(2))
     return w.value
+
+
+def discover() -> dict[str, Callable[[], Explorer]]:
+    """Import every ``dlnotes`` module so that all registered explorer factories are in :data:`REGISTRY`."""
+    import importlib
+    import pkgutil
+
+    import dlnotes
+
+    for mod in pkgutil.iter_modules(dlnotes.__path__):
+        importlib.import_module(f"dlnotes.{mod.name}")
+    return dict(sorted(REGISTRY.items()))

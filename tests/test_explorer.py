@@ -1,0 +1,113 @@
+"""The shared explorer helper, and a sweep over every registered explorer in the package."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from dlnotes import explorer as ex
+
+
+def _sine(expensive=False):
+    fig, ax = ex.figure(figsize=(3, 2))
+    (line,) = ax.plot([], [])
+    ax.set_xlim(0, 6)
+    ax.set_ylim(-1, 1)
+    x = np.linspace(0, 6, 50)
+    calls = []
+
+    def update(freq, kind, lr, progress=None):
+        if kind == "bad":
+            raise ValueError("a bad kind was chosen")
+        if progress:
+            progress(1, 2, "half way")
+        calls.append(freq)
+        line.set_data(x, np.sin(freq * x))
+        return f"freq={freq}"
+
+    controls = {
+        "freq": ex.slider("frequency", 0.5, 5, 0.5, 1.0, unit="Hz"),
+        "kind": ex.dropdown("kind", ["sin", "bad"]),
+        "lr": ex.log_slider("learning rate", 1e-4, 1.0, 1e-2),
+    }
+    return ex.Explorer(update, controls, fig, expensive=expensive), line, calls
+
+
+def test_moving_a_slider_redraws_the_same_figure_in_place():
+    before = len(plt.get_fignums())
+    e, line, calls = _sine()
+    fig, png = e.figure, e.png
+    e.controls["freq"].value = 2.0
+    assert e.figure is fig and e.png != png and calls[-1] == 2.0
+    assert np.allclose(line.get_ydata(), np.sin(2.0 * np.linspace(0, 6, 50)))
+    assert len(plt.get_fignums()) == before, "an explorer must not open pyplot figures"
+    assert e.status == "freq=2.0" and e.message.value == "freq=2.0"
+
+
+def test_an_exception_shows_a_message_instead_of_escaping():
+    e, _, _ = _sine()
+    e.controls["kind"].value = "bad"
+    assert e.error == "ValueError: a bad kind was chosen"
+    assert "cannot be drawn" in e.message.value
+    e.controls["kind"].value = "sin"
+    assert e.error is None and "cannot" not in e.message.value
+
+
+def test_learning_rate_slider_is_logarithmic():
+    e, _, _ = _sine()
+    lr = e.controls["lr"]
+    assert lr.base == 10 and lr.min == pytest.approx(-4) and lr.max == pytest.approx(0)
+
+
+def test_cheap_explorers_update_continuously_expensive_ones_on_release():
+    cheap, _, _ = _sine()
+    costly, _, _ = _sine(expensive=True)
+    assert cheap.controls["freq"].continuous_update is True
+    assert costly.controls["freq"].continuous_update is False
+    assert costly.progress.layout.visibility == "visible" and costly.progress_text.value == "half way"
+
+
+def test_set_changes_several_controls_with_one_redraw():
+    e, _, calls = _sine()
+    n = len(calls)
+    e.set(freq=3.0, lr=0.1)
+    assert len(calls) == n + 1 and e.values["freq"] == 3.0
+
+
+def test_buttons_run_guarded_actions():
+    fig, ax = ex.figure()
+    clicks = []
+
+    def boom(freq):
+        clicks.append(freq)
+        raise RuntimeError("button failed")
+
+    e = ex.Explorer(lambda freq: None, {"freq": ex.slider("f", 0, 1, 0.1, 0.5)}, fig, buttons={"go": (ex.button("Go"), boom)})
+    e.buttons["go"].click()
+    assert clicks == [0.5] and e.error == "RuntimeError: button failed"
+
+
+def test_randomize_stays_inside_each_control():
+    e, _, _ = _sine()
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        v = ex.randomize(e, rng)
+        assert 0.5 <= v["freq"] <= 5 and 1e-4 * 0.999 <= v["lr"] <= 1.0001 and v["kind"] in ("sin", "bad")
+
+
+# --- every explorer the package registers ---------------------------------------------------
+REGISTRY = ex.discover()
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_registered_explorer_builds_and_survives_random_settings(name):
+    before = len(plt.get_fignums())
+    e = REGISTRY[name]()
+    assert e.png.startswith(b"\x89PNG"), f"{name} did not render"
+    assert e.error is None, f"{name} fails on its default settings: {e.error}"
+    rng = np.random.default_rng(1)
+    for _ in range(3 if e.expensive else 15):
+        ex.randomize(e, rng)
+        assert not e.warnings, f"{name} warned: {e.warnings}"
+    assert len(plt.get_fignums()) == before, f"{name} leaked pyplot figures"

@@ -1,0 +1,71 @@
+"""Every notebook in notebooks/ is committed clean and follows the chapter shape."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOKS
+
+
+def _ids():
+    return [p.name for p in NOTEBOOKS]
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=_ids())
+def nb(request):
+    return request.param, nbformat.read(request.param, as_version=4)
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "notebooks/ holds no .ipynb files"
+    assert NOTEBOOKS[0].name == "00_index.ipynb"
+
+
+def test_valid_nbformat(nb):
+    path, book = nb
+    nbformat.validate(book)
+
+
+def test_committed_without_outputs(nb):
+    path, book = nb
+    dirty = [i for i, c in enumerate(book.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
+    assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them before committing"
+
+
+def test_python3_kernelspec(nb):
+    path, book = nb
+    ks = book.metadata.get("kernelspec", {})
+    assert ks.get("name") == "python3", f"{path.name}: kernelspec is {ks!r}"
+
+
+def test_imports_dlnotes_from_the_installed_package(nb):
+    path, book = nb
+    code = "\n".join(c.source for c in book.cells if c.cell_type == "code")
+    assert re.search(r"^\s*(from|import) dlnotes", code, re.M), f"{path.name} does not import dlnotes"
+    assert "sys.path" not in code, f"{path.name} edits sys.path; import the installed package instead"
+
+
+def test_first_cell_is_a_title(nb):
+    path, book = nb
+    first = book.cells[0]
+    assert first.cell_type == "markdown" and first.source.lstrip().startswith("# "), f"{path.name}: first cell must be '# Title'"
+
+
+def test_has_what_you_will_learn(nb):
+    path, book = nb
+    text = "\n".join(c.source for c in book.cells if c.cell_type == "markdown")
+    assert re.search(r"^##+ What you will learn", text, re.M | re.I), f"{path.name} lacks a 'What you will learn' section"
+
+
+def test_chapters_have_exercises_and_a_bilingual_summary(nb):
+    path, book = nb
+    if path.name.startswith("00_"):
+        pytest.skip("the index is not a chapter")
+    text = "\n".join(c.source for c in book.cells if c.cell_type == "markdown")
+    assert re.search(r"^##+ Exercises", text, re.M), f"{path.name} lacks an Exercises section"
+    assert re.search(r"^##+ Summary", text, re.M), f"{path.name} lacks a Summary section"
+    assert re.search(r"[\u4e00-\u9fff]", text), f"{path.name} has no Chinese terms"
+    assert "<details>" in text, f"{path.name}: solutions belong in a folded <details> block"
