@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from pathlib import Path
 
 import matplotlib
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+
 
 matplotlib.use("Agg")
 

@@ -96,7 +96,7 @@ def test_randomize_stays_inside_each_control():
         assert 0.5 <= v["freq"] <= 5 and 1e-4 * 0.999 <= v["lr"] <= 1.0001 and v["kind"] in ("sin", "bad")
 
 
-# --- every explorer the package registers ---------------------------------------------------
+# --- every explorer the package registers (chapter tests go further: 200 random settings) ---
 REGISTRY = ex.discover()
 
 
@@ -106,8 +106,9 @@ def test_registered_explorer_builds_and_survives_random_settings(name):
     e = REGISTRY[name]()
     assert e.png.startswith(b"\x89PNG"), f"{name} did not render"
     assert e.error is None, f"{name} fails on its default settings: {e.error}"
-    rng = np.random.default_rng(1)
-    for _ in range(3 if e.expensive else 15):
-        ex.randomize(e, rng)
-        assert not e.warnings, f"{name} warned: {e.warnings}"
+    if not e.expensive:  # training explorers are exercised by their chapter's tests
+        rng = np.random.default_rng(1)
+        for _ in range(5):
+            ex.randomize(e, rng)
+            assert not e.warnings, f"{name} warned: {e.warnings}"
     assert len(plt.get_fignums()) == before, f"{name} leaked pyplot figures"

@@ -41,6 +41,8 @@ from typing import Callable
 
 import ipywidgets as W
 import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = [
@@ -156,6 +158,7 @@ class Explorer:
 
     def __init__(self, update, controls, fig, *, expensive=False, buttons=None, title=None, extra=None):
         self.figure: Figure = fig
+        self._canvas = FigureCanvasAgg(fig)
         self.controls: dict[str, W.Widget] = dict(controls)
         self.buttons: dict[str, W.Button] = {}
         self.expensive = expensive
@@ -277,8 +280,21 @@ class Explorer:
             self.message.value = _escape(self.status)
 
     def _render(self) -> None:
+        canvas = self._canvas
+        if self.renders == 0:
+            canvas.draw()
+            if self.figure.get_layout_engine() is not None:
+                # Constrained layout is costly: lay the figure out once, then freeze it.
+                try:
+                    self.figure.set_layout_engine(None)
+                except RuntimeError:  # a colorbar pins the engine
+                    pass
+        canvas.draw()
+        width, height = canvas.get_width_height(physical=True)
+        rgba = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=DPI)
+        # Fast PNG compression: the image travels to the browser on every slider move.
+        rgba.convert("RGB").save(buf, format="png", compress_level=1)
         self.png = buf.getvalue()
         self.image.value = self.png
         self.renders += 1
