@@ -14,8 +14,11 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "cross_entropy_with_logits",
+    "d_binary_cross_entropy_with_logits",
+    "d_cross_entropy_with_logits",
     "d_identity",
     "d_leaky_relu",
+    "d_mse",
     "d_relu",
     "d_sigmoid",
     "d_step",
@@ -155,12 +158,23 @@ def mse(y, t):
     return 0.5 * np.sum((y - t) ** 2) / n
 
 
-def _targets(t, k, name):
-    """Labels (N,) or one-hot (N, K) -> one-hot (N, K)."""
+def _targets(t, y_shape, single, name):
+    """Targets -> one-hot / soft targets of shape ``y_shape`` (N, K).
+
+    ``t`` is one-hot or soft targets shaped like the predictions, integer labels (N,),
+    or, when the predictions are one sample (``single``), one integer label.
+    """
     t = np.asarray(t)
-    if t.ndim == 1 and np.issubdtype(t.dtype, np.integer):
-        return one_hot(t, k)
-    return np.asarray(t, dtype=float)
+    if single and t.shape == tuple(y_shape[1:]):  # one sample: a one-hot / soft vector (K,)
+        return t[None, :].astype(float)
+    if not single and t.shape == tuple(y_shape):  # a batch of one-hot / soft targets (N, K)
+        return t.astype(float)
+    if np.issubdtype(t.dtype, np.integer) and t.shape == ((y_shape[0],) if not single else ()):
+        return one_hot(np.atleast_1d(t), y_shape[-1])
+    raise ValueError(
+        f"{name}: targets of shape {t.shape} fit neither one-hot targets of shape {tuple(y_shape)} "
+        f"nor integer labels of shape ({y_shape[0]},)"
+    )
 
 
 def cross_entropy(y, t, eps=1e-12):
@@ -169,8 +183,10 @@ def cross_entropy(y, t, eps=1e-12):
     ``t`` is integer labels (N,) or one-hot / soft targets (N, K). Probabilities are
     clipped to [eps, 1] so a confident wrong answer gives a large finite loss, not inf.
     """
-    y = np.atleast_2d(np.asarray(y, dtype=float))
-    t = np.atleast_2d(_targets(t, y.shape[-1], "cross_entropy"))
+    y = np.asarray(y, dtype=float)
+    single = y.ndim == 1
+    y = np.atleast_2d(y)
+    t = _targets(t, y.shape, single, "cross_entropy")
     y, t = _same_shape(y, t, "cross_entropy")
     return -np.sum(t * np.log(np.clip(y, eps, 1.0))) / y.shape[0]
 
@@ -180,8 +196,10 @@ def cross_entropy_with_logits(a, t):
 
     Uses log-softmax, so it is exact and finite even for logits of ±1e4.
     """
-    a = np.atleast_2d(np.asarray(a, dtype=float))
-    t = np.atleast_2d(_targets(t, a.shape[-1], "cross_entropy_with_logits"))
+    a = np.asarray(a, dtype=float)
+    single = a.ndim == 1
+    a = np.atleast_2d(a)
+    t = _targets(t, a.shape, single, "cross_entropy_with_logits")
     a, t = _same_shape(a, t, "cross_entropy_with_logits")
     return -np.sum(t * log_softmax(a, axis=-1)) / a.shape[0]
 
@@ -197,6 +215,29 @@ def binary_cross_entropy_with_logits(z, t):
     """Binary cross-entropy of sigmoid(z) against ``t`` from logits: mean(max(z,0) - z t + log(1+e^-|z|))."""
     z, t = _same_shape(z, t, "binary_cross_entropy_with_logits")
     return np.mean(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z))))
+
+
+def d_mse(y, t):
+    """Gradient of :func:`mse` with respect to ``y``: (y - t) / N (same shape as y)."""
+    y, t = _same_shape(y, t, "d_mse")
+    n = y.shape[0] if y.ndim > 1 else 1
+    return (y - t) / n
+
+
+def d_cross_entropy_with_logits(a, t):
+    """Gradient of :func:`cross_entropy_with_logits` with respect to the logits: (softmax(a) - t) / N, shape (N, K)."""
+    a = np.asarray(a, dtype=float)
+    single = a.ndim == 1
+    a2 = np.atleast_2d(a)
+    t = _targets(t, a2.shape, single, "d_cross_entropy_with_logits")
+    g = (softmax(a2, axis=-1) - t) / a2.shape[0]
+    return g[0] if single else g
+
+
+def d_binary_cross_entropy_with_logits(z, t):
+    """Gradient of :func:`binary_cross_entropy_with_logits` with respect to ``z``: (sigmoid(z) - t) / z.size."""
+    z, t = _same_shape(z, t, "d_binary_cross_entropy_with_logits")
+    return (sigmoid(z) - t) / z.size
 
 
 def _same_shape(a, b, name):

@@ -1,0 +1,241 @@
+"""Activation functions (激活函数) in action: shapes and slopes, collapsing linear layers, vanishing gradients.
+
+The functions themselves live in :mod:`dlnotes.functions`; this module holds what
+chapter 02 shows with them:
+
+- :func:`collapse_linear` — a stack of linear layers equals one linear layer;
+- :func:`chain_gradients` — the gradient reaching each layer of a deep chain (梯度消失);
+- explorers: :func:`activation_explorer`, :func:`vanishing_gradient_explorer`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+
+from dlnotes.explorer import Explorer, dropdown, figure, int_slider, register, slider
+from dlnotes.functions import ACTIVATIONS
+from dlnotes.initializers import initialize
+
+__all__ = [
+    "LEAKY_ALPHA",
+    "activation_explorer",
+    "chain_backward",
+    "chain_gradients",
+    "collapse_linear",
+    "forward_linear",
+    "vanishing_gradient_explorer",
+]
+
+LEAKY_ALPHA = 0.1
+"""Slope of leaky ReLU for x < 0 in the explorers (0.01 is common but hard to see on a plot)."""
+
+_NAMES = {
+    "step": "step",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "ReLU": "relu",
+    f"leaky ReLU (α={LEAKY_ALPHA})": "leaky_relu",
+    "identity": "identity",
+}
+
+
+def _activation(name):
+    """(f, f') for a name of :data:`dlnotes.functions.ACTIVATIONS`; leaky ReLU uses LEAKY_ALPHA."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
+    f, df = ACTIVATIONS[name]
+    if name == "leaky_relu":
+        return (lambda x: f(x, LEAKY_ALPHA)), (lambda x: df(x, LEAKY_ALPHA))
+    return f, df
+
+
+# --- stacked linear layers collapse into one ----------------------------------------------------
+def forward_linear(x, layers):
+    """Apply linear layers in turn: x ← x @ W + b for each (W (in, out), b (out,)); x (N, in) -> (N, out)."""
+    x = np.asarray(x, dtype=float)
+    for i, (w, b) in enumerate(layers):
+        if x.shape[-1] != np.shape(w)[0]:
+            raise ValueError(f"layer {i}: input has {x.shape[-1]} features but W has shape {np.shape(w)}")
+        x = x @ w + b
+    return x
+
+
+def collapse_linear(layers):
+    """The single (W, b) equal to a stack of linear layers [(W1, b1), (W2, b2), ...] without activations.
+
+    x @ W1 + b1, then @ W2 + b2, ... equals x @ (W1 @ W2 @ ...) + ((b1 @ W2 + b2) @ W3 + ...).
+    """
+    layers = list(layers)
+    if not layers:
+        raise ValueError("collapse_linear needs at least one (W, b) layer")
+    w_total = np.asarray(layers[0][0], dtype=float)
+    b_total = np.asarray(layers[0][1], dtype=float)
+    for i, (w, b) in enumerate(layers[1:], start=1):
+        w = np.asarray(w, dtype=float)
+        if w_total.shape[1] != w.shape[0]:
+            raise ValueError(f"layer {i}: W has shape {w.shape} but the previous layer outputs {w_total.shape[1]} features")
+        w_total = w_total @ w
+        b_total = b_total @ w + b
+    return w_total, b_total
+
+
+# --- vanishing gradients ---------------------------------------------------------------------
+def chain_backward(x, weights, activation="sigmoid"):
+    """Loss and weight gradients of the chain h_l = f(h_{l-1} @ W_l), L = mean over the batch of sum(h_last).
+
+    x (batch, width); weights: list of (width, width) arrays. Returns (L, [dL/dW_1, ...]),
+    each gradient shaped like its W — backpropagation by hand, one layer at a time.
+    """
+    f, df = _activation(activation)
+    x = np.asarray(x, dtype=float)
+    hs, zs = [x], []
+    for w in weights:
+        zs.append(hs[-1] @ w)
+        hs.append(f(zs[-1]))
+    batch = x.shape[0]
+    loss = float(np.sum(hs[-1]) / batch)
+    g = np.full(hs[-1].shape, 1.0 / batch)  # dL/dh_last
+    grads = [None] * len(weights)
+    for layer in range(len(weights) - 1, -1, -1):
+        g_z = g * df(zs[layer])  # through the activation: multiply by its slope
+        grads[layer] = hs[layer].T @ g_z
+        g = g_z @ weights[layer].T  # through the weights: back to the previous layer
+    return loss, grads
+
+
+def chain_gradients(depth, activation="sigmoid", init="glorot_normal", width=32, batch=64, seed=0):
+    """Gradient norm ||dL/dW_l|| for each layer l = 1..depth of a deep chain (see :func:`chain_backward`).
+
+    Inputs x (batch, width) ~ N(0, 1) and weights (width, width) drawn by ``init``, all
+    seeded. Returns an array (depth,), layer 1 (next to the input) first.
+    """
+    depth = int(depth)
+    if depth < 1:
+        raise ValueError(f"depth must be at least 1, got {depth}")
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, width))
+    weights = [initialize(init, (width, width), rng) for _ in range(depth)]
+    _, grads = chain_backward(x, weights, activation)
+    return np.array([np.linalg.norm(g) for g in grads])
+
+
+# --- explorers -----------------------------------------------------------------------------
+@register
+def activation_explorer():
+    """Pick an activation function; see it, its derivative, and the tangent at a point x0."""
+    fig, (ax_f, ax_d) = figure(1, 2, figsize=(7.2, 3.2))
+    x = np.linspace(-6, 6, 241)
+    (curve,) = ax_f.plot([], [], lw=2)
+    (tangent,) = ax_f.plot([], [], "--", color="orange")
+    (dot_f,) = ax_f.plot([], [], "o", color="orange")
+    (dcurve,) = ax_d.plot([], [], lw=2, color="C2")
+    (dot_d,) = ax_d.plot([], [], "o", color="orange")
+    for ax, t in ((ax_f, "f(x)"), (ax_d, "f'(x)  (slope)")):
+        ax.set_xlim(-6, 6)
+        ax.set_xticks([-6, -3, 0, 3, 6])
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))  # few tick labels: text dominates render time
+        ax.axhline(0, color="0.7", lw=0.8)
+        ax.axvline(0, color="0.7", lw=0.8)
+        ax.set_xlabel("x")
+        ax.set_title(t)
+    ylims = {"step": (-0.2, 1.2), "sigmoid": (-0.2, 1.2), "tanh": (-1.2, 1.2),
+             "relu": (-1, 6), "leaky_relu": (-1, 6), "identity": (-6, 6)}
+    dylims = {"step": (-0.1, 1.1), "sigmoid": (-0.02, 0.3), "tanh": (-0.1, 1.1),
+              "relu": (-0.1, 1.1), "leaky_relu": (-0.1, 1.1), "identity": (-0.1, 1.1)}
+
+    def update(function, x0):
+        f, df = _activation(function)
+        y, dy = f(x), df(x)
+        if function == "step":  # draw the jump as a jump, not a steep line
+            xx = np.concatenate([x[x <= 0], [np.nan], x[x > 0]])
+            curve.set_data(xx, np.concatenate([y[x <= 0], [np.nan], y[x > 0]]))
+        else:
+            curve.set_data(x, y)
+        dcurve.set_data(x, dy)
+        fx0, slope = float(f(x0)), float(df(x0))
+        dot_f.set_data([x0], [fx0])
+        dot_d.set_data([x0], [slope])
+        tx = np.array([x0 - 1.5, x0 + 1.5])
+        tangent.set_data(tx, fx0 + slope * (tx - x0))
+        ax_f.set_ylim(*ylims[function])
+        ax_d.set_ylim(*dylims[function])
+        if function in ("step", "relu", "leaky_relu") and x0 == 0:
+            return (f"At x = 0 the {function} has a kink/jump: the derivative is undefined there; "
+                    f"code uses {slope:g}.")
+        msg = f"f({x0:.2f}) = {fx0:.4g}, slope f'({x0:.2f}) = {slope:.4g}"
+        if function == "step":
+            msg += " — zero slope everywhere: gradient descent gets no signal."
+        elif function in ("sigmoid", "tanh") and abs(x0) > 4:
+            msg += " — saturated: the slope is almost 0, so gradients vanish here."
+        return msg
+
+    controls = {
+        "function": dropdown("activation", list(_NAMES.items()), "sigmoid"),
+        "x0": slider("point x0", -6, 6, 0.1, 1.0),
+    }
+    explorer = Explorer(update, controls, fig, title="Activation and its derivative")
+    fig.set_layout_engine("none")  # keep the first layout: re-computing it on every move is slow
+    return explorer
+
+
+_INITS = [("Glorot / Xavier", "glorot_normal"), ("He", "he_normal"),
+          ("N(0, 0.05²) — Keras random_normal", "random_normal")]
+
+
+@register
+def vanishing_gradient_explorer():
+    """Depth slider + activation choice: the gradient norm reaching each layer of a deep chain (seeded)."""
+    fig, ax = figure(figsize=(6.0, 3.4))
+    (line,) = ax.semilogy([1, 2], [1, 1], "o-", ms=4)
+    ax.yaxis.set_major_locator(LogLocator(numticks=6))  # few labels: text dominates render time
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"1e{round(np.log10(v)):d}" if v > 0 else "0"))
+    ax.set_xlabel("layer l (1 = next to the input)")
+    ax.set_ylabel("‖∂L/∂W_l‖")
+    title = ax.set_title("")
+    cache = {}
+    max_depth = 40
+
+    def update(depth, activation, init):
+        key = (activation, init)
+        if key not in cache:
+            cache[key] = {}
+        if depth not in cache[key]:
+            cache[key][depth] = chain_gradients(depth, activation, init)
+        g = cache[key][depth]
+        layers = np.arange(1, depth + 1)
+        zero = g <= 0
+        shown = np.where(zero, 1e-300, g)
+        line.set_data(layers, shown)
+        pos = g[~zero]
+        lo = pos.min() if pos.size else 1e-10
+        hi = pos.max() if pos.size else 1.0
+        ax.set_ylim(max(lo / 5, 1e-300), hi * 5)
+        ax.set_xlim(0.5, max(depth, 2) + 0.5)
+        title.set_text(f"{activation}, {init}, depth {depth}")
+        if zero.all():
+            return "Every gradient is exactly 0: all units are dead (ReLU outputs 0 everywhere)."
+        if g[0] == 0:
+            return "The first layer gets an exactly zero gradient: nothing reaches it."
+        ratio = g[0] / g[-1]
+        msg = f"gradient at layer 1 / gradient at layer {depth} = {ratio:.2g}"
+        if ratio < 1e-3:
+            msg += " — vanishing: the early layers barely learn."
+        elif ratio > 1e3:
+            msg += " — exploding: the early layers get huge updates."
+        else:
+            msg += " — the gradient reaches the early layers."
+        if hi < 1e-6:
+            msg += f" But every layer's gradient is tiny (at most {hi:.1e}): the weights are too small, so the signal dies."
+        return msg
+
+    controls = {
+        "depth": int_slider("depth (layers)", 1, max_depth, 10),
+        "activation": dropdown("activation", [(k, v) for k, v in _NAMES.items() if v not in ("step", "identity")],
+                               "sigmoid"),
+        "init": dropdown("weights drawn by", _INITS, "glorot_normal"),
+    }
+    explorer = Explorer(update, controls, fig, title="Vanishing gradients in a deep chain")
+    fig.set_layout_engine("none")
+    return explorer

@@ -1,0 +1,202 @@
+"""Softmax outputs and loss functions (损失函数) made visible: overflow, temperature, MSE vs cross-entropy.
+
+The numerics (``softmax``, ``cross_entropy``, ``mse``) live in :mod:`dlnotes.functions`;
+this module keeps the naive softmax for comparison, a picture of numpy's ``axis``, and
+chapter 03's explorers :func:`softmax_explorer` and :func:`loss_explorer`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlnotes.explorer import Explorer, dropdown, figure, int_slider, log_slider, register, slider
+from dlnotes.functions import cross_entropy, mse, softmax
+
+__all__ = ["draw_axis_picture", "loss_explorer", "naive_softmax", "prediction", "softmax_explorer"]
+
+
+def naive_softmax(a):
+    """exp(a) / sum(exp(a)) with no max subtraction (1-D ``a``): overflows to nan for large logits.
+
+    Kept only to show *why* :func:`dlnotes.functions.softmax` subtracts the max; numpy's
+    overflow warnings are silenced here so the demonstration stays quiet.
+    """
+    a = np.asarray(a, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(a)
+        return e / np.sum(e)
+
+
+def draw_axis_picture(ax, a=None):
+    """Draw a small matrix and the sums along axis 0 (down each column) and axis 1 (along each row)."""
+    a = np.array([[1, 2, 3], [4, 5, 6]]) if a is None else np.asarray(a)
+    if a.ndim != 2:
+        raise ValueError(f"draw_axis_picture shows a 2-D array, got shape {a.shape}")
+    n, m = a.shape
+    ax.set_xlim(-0.7, m + 1.6)
+    ax.set_ylim(n + 1.4, -1.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    for i in range(n):
+        for j in range(m):
+            ax.add_patch(_square(ax, j, i, "#dde8f5"))
+            ax.text(j, i, str(a[i, j]), ha="center", va="center", fontsize=12)
+    s0, s1 = a.sum(axis=0), a.sum(axis=1)
+    for j in range(m):
+        ax.add_patch(_square(ax, j, n + 0.4, "#f8e0c0"))
+        ax.text(j, n + 0.4, str(s0[j]), ha="center", va="center", fontsize=12)
+    for i in range(n):
+        ax.add_patch(_square(ax, m + 0.4, i, "#d8f0d8"))
+        ax.text(m + 0.4, i, str(s1[i]), ha="center", va="center", fontsize=12)
+    ax.annotate("", xy=(-0.6, n - 0.4), xytext=(-0.6, -0.5), arrowprops=dict(arrowstyle="->", color="C1", lw=2))
+    ax.text(m / 2 - 0.5, n + 1.2, "a.sum(axis=0): down each column (collapses the rows)", ha="center",
+            color="C1", fontsize=9)
+    ax.annotate("", xy=(m - 0.4, -0.7), xytext=(-0.5, -0.7), arrowprops=dict(arrowstyle="->", color="C2", lw=2))
+    ax.text(m / 2 - 0.5, -0.85, "a.sum(axis=1): along each row (collapses the columns)", ha="center",
+            color="C2", fontsize=9)
+    ax.set_title(f"a has shape {a.shape}: axis 0 indexes rows, axis 1 indexes columns", fontsize=10)
+    return ax
+
+
+def _square(ax, x, y, color):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x - 0.45, y - 0.45), 0.9, 0.9, facecolor=color, edgecolor="0.4")
+
+
+_LOGITS = {
+    "book example (0.3, 2.9, 4.0)": (0.3, 2.9, 4.0),
+    "close call (1.0, 1.2, 0.8, 1.1)": (1.0, 1.2, 0.8, 1.1),
+    "overflow example (1010, 1000, 990)": (1010.0, 1000.0, 990.0),
+}
+
+
+@register
+def softmax_explorer():
+    """Softmax of a few logits with a temperature slider and a shift slider: stable vs naive formula."""
+    fig, ax = figure(figsize=(5.6, 3.4))
+    k_max = 4
+    bars = ax.bar(np.arange(k_max), np.zeros(k_max), color="C0", label="stable softmax")
+    (naive_pts,) = ax.plot([], [], "D", color="C1", ms=8, label="naive exp(a)/Σexp(a)")
+    nan_text = [ax.text(i, 0.05, "", ha="center", color="C3", fontweight="bold") for i in range(k_max)]
+    value_text = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=9) for i in range(k_max)]
+    ax.set_ylim(0, 1.12)
+    ax.set_ylabel("probability")
+    ax.legend(loc="upper left", fontsize=8)
+    title = ax.set_title("")
+
+    def update(logits, temperature, shift):
+        a = (np.array(_LOGITS[logits]) + shift) / temperature
+        k = a.size
+        p = softmax(a)
+        q = naive_softmax(a)
+        ok = np.isfinite(q)
+        for i, bar in enumerate(bars):
+            bar.set_height(p[i] if i < k else 0)
+            bar.set_visible(i < k)
+            value_text[i].set_text(f"{p[i]:.3f}" if i < k else "")
+            value_text[i].set_position((i, p[i] + 0.01 if i < k else 0))
+            nan_text[i].set_text("nan" if i < k and not ok[i] else "")
+        idx = np.arange(k)[ok]
+        naive_pts.set_data(idx, q[ok])
+        ax.set_xticks(range(k), [f"class {i}" for i in range(k)])
+        ax.set_xlim(-0.6, k - 0.4)
+        title.set_text(f"softmax((a + {shift:g}) / T),  T = {temperature:.3g}")
+        msg = f"largest logit fed to exp: {a.max():.4g}; stable outputs sum to {p.sum():.6f}."
+        if not ok.all():
+            msg += " The naive formula overflowed (exp > 1.8e308 → inf, inf/inf = nan); subtracting the max fixes it."
+        return msg
+
+    controls = {
+        "logits": dropdown("logits a", list(_LOGITS), "book example (0.3, 2.9, 4.0)"),
+        "temperature": log_slider("temperature T", 0.05, 20, 1.0),
+        "shift": slider("shift C added to every a", 0, 1000, 10, 0),
+    }
+    explorer = Explorer(update, controls, fig, title="Softmax: temperature and overflow")
+    fig.set_layout_engine("none")  # keep the first layout: re-computing it on every move is slow
+    return explorer
+
+
+def prediction(p_correct, k, spread="even", correct=0):
+    """A probability vector (k,) giving ``p_correct`` to class ``correct`` and the rest to the others.
+
+    ``spread="even"`` shares 1 − p among the k − 1 wrong classes; ``"one"`` gives it all to one wrong class.
+    """
+    if not 0 <= p_correct <= 1:
+        raise ValueError(f"p_correct must lie in [0, 1], got {p_correct}")
+    if k < 2:
+        raise ValueError(f"need at least 2 classes, got {k}")
+    y = np.zeros(k)
+    if spread == "even":
+        y[:] = (1 - p_correct) / (k - 1)
+    elif spread == "one":
+        y[(correct + 1) % k] = 1 - p_correct
+    else:
+        raise ValueError(f"spread must be 'even' or 'one', got {spread!r}")
+    y[correct] = p_correct
+    return y
+
+
+@register
+def loss_explorer():
+    """MSE, cross-entropy and accuracy of the same prediction as the probability of the right class moves."""
+    fig, (ax_p, ax_l) = figure(1, 2, figsize=(7.6, 3.3))
+    k_max = 10
+    bars = ax_p.bar(np.arange(k_max), np.zeros(k_max), color=["C2"] + ["C7"] * (k_max - 1))
+    ax_p.set_ylim(0, 1)
+    ax_p.set_title("prediction y (class 0 is right)")
+    ps = np.linspace(0.001, 0.999, 300)
+    (ce_line,) = ax_l.plot([], [], label="cross-entropy")
+    (mse_line,) = ax_l.plot([], [], label="MSE (½Σ(y−t)²)")
+    (acc_line,) = ax_l.plot([], [], label="accuracy", color="k", lw=1)
+    (ce_dot,) = ax_l.plot([], [], "o", color="C0")
+    (mse_dot,) = ax_l.plot([], [], "o", color="C1")
+    (acc_dot,) = ax_l.plot([], [], "o", color="k")
+    ax_l.set_xlim(0, 1)
+    ax_l.set_ylim(0, 4)
+    ax_l.set_xlabel("probability given to the right class")
+    ax_l.legend(fontsize=8, loc="upper right")
+    t_cache = {}
+
+    def curves(k, spread):
+        key = (k, spread)
+        if key not in t_cache:
+            t_cache.clear()
+            ys = np.array([prediction(p, k, spread) for p in ps])
+            t = np.zeros(k)
+            t[0] = 1
+            ce = -np.log(ps)
+            ms = 0.5 * np.sum((ys - t) ** 2, axis=1)
+            acc = (np.argmax(ys, axis=1) == 0).astype(float)
+            t_cache[key] = (ce, ms, acc)
+        return t_cache[key]
+
+    def update(p_correct, classes, spread):
+        y = prediction(p_correct, classes, spread)
+        t = np.zeros(classes)
+        t[0] = 1
+        for i, bar in enumerate(bars):
+            bar.set_height(y[i] if i < classes else 0)
+        ax_p.set_xlim(-0.6, classes - 0.4)
+        ax_p.set_xticks(range(classes))
+        ce_c, mse_c, acc_c = curves(classes, spread)
+        ce_line.set_data(ps, ce_c)
+        mse_line.set_data(ps, mse_c)
+        acc_line.set_data(ps, acc_c)
+        ce, ms = cross_entropy(y, t), mse(y, t)
+        acc = float(np.argmax(y) == 0)
+        ce_dot.set_data([p_correct], [min(ce, 3.95)])
+        mse_dot.set_data([p_correct], [ms])
+        acc_dot.set_data([p_correct], [acc])
+        return (f"cross-entropy {ce:.3f}, MSE {ms:.3f}, accuracy {acc:.0f}. Accuracy is flat almost everywhere, "
+                "so its derivative is 0 and cannot guide learning; both losses change smoothly.")
+
+    controls = {
+        "p_correct": slider("p(right class)", 0.001, 0.999, 0.001, 0.6),
+        "classes": int_slider("number of classes", 2, k_max, 10),
+        "spread": dropdown("rest of the probability", [("spread evenly", "even"), ("on one wrong class", "one")],
+                           "even"),
+    }
+    explorer = Explorer(update, controls, fig, title="MSE vs cross-entropy")
+    fig.set_layout_engine("none")
+    return explorer
