@@ -1,0 +1,165 @@
+"""Chapter 04: the numpy MLP — whole-network gradient checks, training on toy data, the train helper."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dlnotes.data import make_toy
+from dlnotes.functions import numerical_gradient, relative_error
+from dlnotes.layers import Affine, Identity, ReLU, Sigmoid, SoftmaxWithLoss, Tanh
+from dlnotes.network import MLP, Sequential, train, train_step
+from dlnotes.optimizers import SGD
+
+tf = pytest.importorskip("tensorflow")
+
+TOL = 1e-7
+NUM_FLOOR = 1e-3  # see tests/test_layers.py: entries below this are compared by absolute error / 1e-3
+TF_ACT = {ReLU: tf.nn.relu, Sigmoid: tf.sigmoid, Tanh: tf.tanh, Identity: tf.identity}
+
+
+def tape_gradients(net: Sequential, x, t):
+    """The same network rebuilt in TensorFlow on identical weights: loss and dL/dparam by GradientTape."""
+    variables = {k: tf.Variable(v, dtype=tf.float64) for k, v in net.params.items()}
+    K = net.layers[[i for i, layer in enumerate(net.layers) if isinstance(layer, Affine)][-1]].W.shape[1]
+    onehot = np.eye(K)[t]
+    with tf.GradientTape() as tape:
+        h = tf.constant(x.reshape(len(x), -1), dtype=tf.float64)
+        for i, layer in enumerate(net.layers):
+            if isinstance(layer, Affine):
+                h = h @ variables[f"L{i}.W"] + variables[f"L{i}.b"]
+            else:
+                h = TF_ACT[type(layer)](h)
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=onehot, logits=h))
+        loss += 0.5 * net.l2 * sum(tf.reduce_sum(v**2) for k, v in variables.items() if k.endswith(".W"))
+    grads = tape.gradient(loss, variables)
+    return float(loss), {k: g.numpy() for k, g in grads.items()}
+
+
+def _problem(seed, n_hidden, activation, l2):
+    rng = np.random.default_rng(seed)
+    D, K, N = 3, 3, 6
+    hidden = list(rng.integers(2, 6, size=n_hidden))
+    net = MLP(D, hidden, K, activation=activation, l2=l2, weight_init="glorot_normal", seed=seed)
+    for p in net.params.values():  # non-zero biases so every path is exercised
+        p += 0.1 * rng.normal(size=p.shape)
+    return net, rng.normal(size=(N, D)), rng.integers(0, K, size=N)
+
+
+@pytest.mark.parametrize("n_hidden", [0, 1, 2, 3])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
+def test_mlp_gradient_matches_numerical_gradient(n_hidden, activation):
+    net, x, t = _problem(10 * n_hidden + len(activation), n_hidden, activation, l2=0.1)
+    grads = {k: g.copy() for k, g in net.gradient(x, t).items()}
+    for key, p in net.params.items():
+        num = numerical_gradient(lambda _: net.loss(x, t), p)
+        err = relative_error(grads[key], num, NUM_FLOOR)
+        assert err < TOL, f"{key}: relative error {err:.2e} between backprop and numerical gradient"
+
+
+@pytest.mark.parametrize("n_hidden", [0, 1, 2, 3])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity"])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_mlp_gradient_matches_gradient_tape_on_identical_weights(n_hidden, activation, l2):
+    net, x, t = _problem(7 + n_hidden, n_hidden, activation, l2=l2)
+    grads = net.gradient(x, t)
+    tf_loss, tf_grads = tape_gradients(net, x, t)
+    assert abs(net.loss(x, t) - tf_loss) < 1e-12
+    assert set(grads) == set(tf_grads) == set(net.params)
+    for key in grads:
+        assert relative_error(grads[key], tf_grads[key]) < TOL, key
+
+
+def test_params_are_the_layers_own_arrays_so_an_optimizer_trains_the_layers():
+    net = MLP(2, [3], 2, seed=0)
+    before = net.layers[0].W.copy()
+    x, t = np.ones((4, 2)), np.array([0, 1, 0, 1])
+    SGD(0.5).update(net.params, net.gradient(x, t))
+    assert net.params["L0.W"] is net.layers[0].W
+    assert not np.allclose(net.layers[0].W, before), "the update must reach the layer"
+    assert set(net.params) == {"L0.W", "L0.b", "L2.W", "L2.b"}
+
+
+def test_l2_penalty_is_half_lambda_times_sum_of_squared_weights():
+    net = MLP(2, [4], 3, l2=0.2, seed=1)
+    x, t = np.random.default_rng(0).normal(size=(5, 2)), np.array([0, 1, 2, 1, 0])
+    data = SoftmaxWithLoss().forward(net.predict(x), t)
+    squares = np.sum(net.layers[0].W ** 2) + np.sum(net.layers[2].W ** 2)
+    assert net.loss(x, t) == pytest.approx(data + 0.1 * squares, rel=1e-12)
+
+
+def test_accuracy_accepts_labels_or_one_hot():
+    net = MLP(2, [], 2, seed=0)
+    x = np.array([[1.0, 0.0], [0.0, 1.0]])
+    pred = np.argmax(net.predict(x), axis=1)
+    assert net.accuracy(x, pred) == 1.0
+    assert net.accuracy(x, np.eye(2)[pred]) == 1.0
+    assert net.accuracy(x, 1 - pred) == 0.0
+
+
+def test_mlp_rejects_bad_settings_with_clear_messages():
+    with pytest.raises(ValueError, match="activation"):
+        MLP(2, [3], 2, activation="swish")
+    with pytest.raises(ValueError, match="positive integers"):
+        MLP(2, [0], 2)
+    with pytest.raises(ValueError, match="weight_init"):
+        MLP(2, [3], 2, weight_init="orthogonal")
+    with pytest.raises(ValueError, match="l2"):
+        MLP(2, [3], 2, l2=-1)
+
+
+def test_mlp_is_seeded():
+    a, b = MLP(2, [5, 5], 3, seed=4), MLP(2, [5, 5], 3, seed=4)
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+
+
+# --- it learns --------------------------------------------------------------------------------
+def _epochs_to_reach(name, classes, target, max_epochs=300):
+    """Train a 2-32-32-K ReLU MLP with SGD until training accuracy >= target; returns (epochs, best accuracy)."""
+    data = make_toy(name, n=300, noise=0.1, test_ratio=0.0, seed=0)
+    net = MLP(2, [32, 32], classes, activation="relu", seed=0)
+    hist = train(net, data, SGD(0.3), epochs=max_epochs, batch_size=32, seed=0,
+                 callback=lambda epoch, h: h["train_acc"][-1] >= target)
+    return hist["epoch"][-1], max(hist["train_acc"])
+
+
+def test_mlp_reaches_97_percent_on_the_two_class_spiral():
+    epochs, acc = _epochs_to_reach("spiral", 2, 0.97)
+    assert acc >= 0.97, f"2-class spiral: best training accuracy {acc:.3f} in {epochs} epochs (~10 steps each)"
+
+
+def test_mlp_reaches_90_percent_on_the_three_class_spiral():
+    epochs, acc = _epochs_to_reach("spiral3", 3, 0.90)
+    assert acc >= 0.90, f"3-class spiral: best training accuracy {acc:.3f} in {epochs} epochs (~10 steps each)"
+
+
+def test_mlp_separates_xor_and_a_linear_model_cannot():
+    data = make_toy("xor", n=200, noise=0.05, test_ratio=0.5, seed=0)
+    net = MLP(2, [8], 2, activation="tanh", seed=0)
+    hist = train(net, data, SGD(0.5), epochs=150, batch_size=16, seed=0)
+    assert hist["train_acc"][-1] >= 0.97 and hist["test_acc"][-1] >= 0.9, hist["test_acc"][-1]
+    linear = MLP(2, [], 2, seed=0)
+    hist = train(linear, data, SGD(0.5), epochs=150, batch_size=16, seed=0)
+    assert hist["train_acc"][-1] < 0.75, "no straight line separates XOR"
+
+
+def test_train_records_history_and_callback_can_stop_early():
+    data = make_toy("gaussian", n=60, seed=1)
+    net = MLP(2, [4], 2, seed=0)
+    hist = train(net, data, SGD(0.1), epochs=10, batch_size=8, callback=lambda epoch, h: epoch == 3)
+    assert hist["epoch"] == [1, 2, 3]
+    assert set(hist) == {"epoch", "train_loss", "train_acc", "test_loss", "test_acc"}
+    assert all(len(v) == 3 for v in hist.values())
+
+
+def test_train_step_lowers_the_loss_on_its_batch():
+    x, t = make_toy("gaussian", n=40, seed=2).x_train, make_toy("gaussian", n=40, seed=2).y_train
+    net = MLP(2, [6], 2, seed=0)
+    first = train_step(net, SGD(0.1), x, t)
+    assert net.loss(x, t) < first
+
+
+def test_training_is_reproducible():
+    data = make_toy("moons", n=80, seed=0)
+    runs = [train(MLP(2, [8], 2, seed=3), data, SGD(0.2), epochs=5, batch_size=10, seed=5) for _ in range(2)]
+    assert runs[0] == runs[1]
