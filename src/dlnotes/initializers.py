@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["INITIALIZERS", "fans", "initialize"]
+__all__ = ["INITIALIZERS", "fans", "initialize", "truncated_normal"]
 
 
 def fans(shape) -> tuple[int, int]:
@@ -41,14 +41,29 @@ def _glorot_uniform(shape, rng):
     return rng.uniform(-limit, limit, size=shape)
 
 
+def truncated_normal(shape, std, rng):
+    """Normal draws redrawn until they lie within 2 standard deviations, rescaled to have std ``std``.
+
+    This is how Keras draws ``glorot_normal`` and ``he_normal``: a normal with scale
+    std / 0.8796 (0.8796 is the std of a unit normal cut at ±2), cut at ±2 of that scale.
+    """
+    scale = std / 0.87962566103423978
+    out = rng.normal(0.0, scale, size=shape)
+    bad = np.abs(out) > 2 * scale
+    while np.any(bad):
+        out[bad] = rng.normal(0.0, scale, size=int(bad.sum()))
+        bad = np.abs(out) > 2 * scale
+    return out
+
+
 def _glorot_normal(shape, rng):
     fi, fo = fans(shape)
-    return rng.normal(0.0, np.sqrt(2.0 / (fi + fo)), size=shape)
+    return truncated_normal(shape, np.sqrt(2.0 / (fi + fo)), rng)
 
 
 def _he_normal(shape, rng):
     fi, _ = fans(shape)
-    return rng.normal(0.0, np.sqrt(2.0 / fi), size=shape)
+    return truncated_normal(shape, np.sqrt(2.0 / fi), rng)
 
 
 def _he_uniform(shape, rng):
@@ -66,7 +81,12 @@ INITIALIZERS = {
     "he_normal": _he_normal,
     "he_uniform": _he_uniform,
 }
-"""Keras name -> function(shape, rng). Xavier = Glorot; He suits ReLU, Glorot suits tanh/sigmoid."""
+"""Keras name -> function(shape, rng). Xavier = Glorot; He suits ReLU, Glorot suits tanh/sigmoid.
+
+Spreads: glorot std sqrt(2 / (fan_in + fan_out)), he std sqrt(2 / fan_in); the uniform
+versions have the same std (limit = sqrt(3) * std); the normal versions are truncated at
+two (pre-scaling) standard deviations, as in Keras.
+"""
 
 
 def initialize(name: str, shape, rng=None) -> np.ndarray:
