@@ -1,0 +1,292 @@
+"""Explorers for chapter 06: output size, feature maps (特征图) of a real image, max vs average pooling.
+
+Every figure is built once and updated in place; the factories are registered in
+:data:`dlnotes.explorer.REGISTRY`. Images come from matplotlib's bundled sample photo
+(works offline) or, when the course copy is present, an MNIST digit.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.patches import Rectangle
+
+from dlnotes.conv import AvgPool2D, MaxPool2D, convolve_image, output_size
+from dlnotes.explorer import Explorer, dropdown, figure, int_slider, register, slider, toggle
+
+__all__ = [
+    "KERNELS",
+    "feature_map_explorer",
+    "load_image",
+    "output_size_explorer",
+    "pooling_explorer",
+    "window_positions",
+]
+
+# --- images ---------------------------------------------------------------------------------
+KERNELS = {
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], float),
+    "vertical edge (Sobel x)": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float),
+    "horizontal edge (Sobel y)": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], float),
+    "edge (Laplacian)": np.array([[0, -1, 0], [-1, 4, -1], [0, -1, 0]], float),
+    "box blur": np.full((3, 3), 1 / 9),
+    "Gaussian blur": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], float) / 16,
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], float),
+}
+"""Name -> 3×3 kernel (卷积核) for the feature-map explorer; "custom" uses the sliders instead."""
+
+
+@functools.lru_cache(maxsize=None)
+def _photo(size):
+    import matplotlib.cbook as cbook
+    import matplotlib.image as mpimg
+
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        rgb = mpimg.imread(f, format="jpg").astype(float) / 255.0
+    grey = rgb[..., :3] @ np.array([0.299, 0.587, 0.114])
+    h, w = grey.shape
+    side = min(h, w)
+    grey = grey[(h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
+    k = side // size
+    return grey[: k * size, : k * size].reshape(size, k, size, k).mean(axis=(1, 3))
+
+
+@functools.lru_cache(maxsize=None)
+def _digits():
+    from dlnotes.data import load_mnist
+
+    (_, _), (x_test, y_test) = load_mnist(download=False)
+    return x_test[:200].astype(float) / 255.0, y_test[:200]
+
+
+def load_image(name="photo", size=96):
+    """A grey image in [0, 1]: "photo" (matplotlib's sample portrait, size×size) or "digit" (an MNIST 28×28 test digit)."""
+    if name == "photo":
+        return _photo(int(size)).copy()
+    if name == "digit":
+        x, y = _digits()
+        return x[int(np.flatnonzero(y == 7)[0])].copy()
+    raise ValueError(f"unknown image {name!r}; choose 'photo' or 'digit'")
+
+
+def _image_options():
+    """Image dropdown options: the photo always; the digit only when the MNIST copy is on disk."""
+    opts = [("photo (Grace Hopper, 96×96)", "photo")]
+    try:
+        _digits()
+        opts.append(("MNIST digit (28×28)", "digit"))
+    except Exception:  # noqa: BLE001 - no local MNIST: the photo alone still teaches
+        pass
+    return opts
+
+
+def _grid_segments(h, w):
+    """Line segments outlining every cell of an h×w image drawn with imshow."""
+    rows = [((-0.5, y - 0.5), (w - 0.5, y - 0.5)) for y in range(h + 1)]
+    cols = [((x - 0.5, -0.5), (x - 0.5, h - 0.5)) for x in range(w + 1)]
+    return rows + cols
+
+
+def _set_image(ax, im, arr):
+    """Replace an AxesImage's data, fitting extent and limits to the new shape."""
+    h, w = arr.shape
+    im.set_data(arr)
+    im.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
+    ax.set_xlim(-0.5, w - 0.5)
+    ax.set_ylim(h - 0.5, -0.5)
+
+
+# --- output size ----------------------------------------------------------------------------
+def window_positions(H, FH, P, S):
+    """Top-left coordinates (in the padded input) of every window along one axis that fits, (OH,)."""
+    span = H + 2 * P - FH
+    if span < 0:
+        return np.zeros(0, int)
+    return np.arange(0, span + 1, S)
+
+
+@register
+def output_size_explorer():
+    """Input size, kernel, padding, stride -> the grid, the windows and OH = (H + 2P − FH)/S + 1."""
+    fig, (ax_in, ax_out) = figure(1, 2, figsize=(7.6, 3.8))
+    ax_in.get_subplotspec().get_gridspec().set_width_ratios([1.6, 1])
+    cmap = _grid_cmap()
+    grid = ax_in.imshow(np.zeros((3, 3)), cmap=cmap, vmin=0, vmax=3)
+    centers = ax_in.scatter([], [], s=12, c="#1f4e9c", zorder=3)
+    first = Rectangle((0, 0), 1, 1, fill=False, ec="#1f4e9c", lw=2.5, zorder=4)
+    chosen = Rectangle((0, 0), 1, 1, fill=False, ec="#d62728", lw=2.5, zorder=5)
+    ax_in.add_patch(first)
+    ax_in.add_patch(chosen)
+    lines_in = ax_in.add_collection(LineCollection([], colors="#999999", linewidths=0.6))
+    out = ax_out.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0, vmax=1)
+    lines_out = ax_out.add_collection(LineCollection([], colors="#999999", linewidths=0.6))
+    out_mark = Rectangle((0, 0), 1, 1, fill=False, ec="#d62728", lw=2.5)
+    ax_out.add_patch(out_mark)
+    note = ax_out.text(0.5, 0.5, "", transform=ax_out.transAxes, ha="center", va="center", fontsize=9,
+                       color="#b00020", zorder=6, bbox={"fc": "white", "ec": "#b00020", "alpha": 0.92})
+    formula = fig.suptitle("", fontsize=10)
+    for ax in (ax_in, ax_out):
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+    def update(H, FH, P, S, window):
+        Hp = H + 2 * P
+        span = H + 2 * P - FH
+        cells = np.ones((Hp, Hp))
+        if P:
+            cells[:P, :] = cells[-P:, :] = cells[:, :P] = cells[:, -P:] = 0  # padding (填充)
+        pos = window_positions(H, FH, P, S)
+        fits = span >= 0 and span % S == 0
+        if span >= 0 and not fits:  # rows/columns no window reaches
+            reach = pos[-1] + FH
+            cells[reach:, :] = np.where(cells[reach:, :] == 0, 2, 3)
+            cells[:, reach:] = np.where(cells[:, reach:] == 0, 2, 3)
+        _set_image(ax_in, grid, cells)
+        lines_in.set_segments(_grid_segments(Hp, Hp))
+        ax_in.set_title(f"padded input {Hp}×{Hp}", fontsize=9)
+        n = len(pos)
+        if n:
+            yy, xx = np.meshgrid(pos + (FH - 1) / 2, pos + (FH - 1) / 2, indexing="ij")
+            centers.set_offsets(np.c_[xx.ravel(), yy.ravel()])
+            k = min(window, n * n - 1)
+            i, j = divmod(k, n)
+            first.set_bounds(-0.5, -0.5, FH, FH)
+            chosen.set_bounds(pos[j] - 0.5, pos[i] - 0.5, FH, FH)
+            first.set_visible(True)
+            chosen.set_visible(True)
+            o = np.zeros((n, n))
+            o[i, j] = 1
+            _set_image(ax_out, out, o)
+            lines_out.set_segments(_grid_segments(n, n))
+            out.set_visible(True)
+            out_mark.set_bounds(j - 0.5, i - 0.5, 1, 1)
+            out_mark.set_visible(True)
+            ax_out.set_title(f"output {n}×{n}", fontsize=9)
+        else:
+            centers.set_offsets(np.empty((0, 2)))
+            lines_out.set_segments([])
+            for a in (first, chosen, out, out_mark):
+                a.set_visible(False)
+            ax_out.set_title("no output", fontsize=9)
+        note.set_visible(False)
+        expr = f"OH = (H + 2P − FH)/S + 1 = ({H} + 2·{P} − {FH})/{S} + 1"
+        try:
+            OH = output_size(H, FH, P, S)
+            note.set_text("")
+            formula.set_text(f"{expr} = {OH}")
+            return f"{n}×{n} windows; the red one is window {min(window, n * n - 1)} and gives the red output cell."
+        except ValueError as exc:
+            formula.set_text(f"{expr} = {span / S + 1:.3g}  ✗")
+            msg = str(exc).split(";")[0]
+            note.set_visible(True)
+            if span < 0:
+                note.set_text("The kernel is larger than\nthe padded input:\nno window fits.")
+            else:
+                note.set_text(f"S={S} does not fit:\n{span} is not a multiple of {S}.\n"
+                              f"Red cells are never covered;\nframeworks drop them\nand return {n}×{n}.")
+            return f"⚠ {msg}."
+
+    controls = {
+        "H": int_slider("input size H = W", 3, 12, 7, unit="px"),
+        "FH": int_slider("kernel size FH = FW", 1, 7, 3, unit="px"),
+        "P": int_slider("padding P", 0, 3, 0, unit="px"),
+        "S": int_slider("stride S", 1, 4, 1, unit="px"),
+        "window": int_slider("highlighted window", 0, 48, 0),
+    }
+    return Explorer(update, controls, fig, title="Output size (输出大小)")
+
+
+def _grid_cmap():
+    from matplotlib.colors import ListedColormap
+
+    # 0 padding, 1 input, 2 uncovered padding, 3 uncovered input
+    return ListedColormap(["#c8c8c8", "#ffffff", "#e89a9a", "#f4c6c6"])
+
+
+# --- feature maps ----------------------------------------------------------------------------
+@register
+def feature_map_explorer():
+    """Pick a kernel (or edit a 3×3 one with sliders) and see the feature map it makes from a real image."""
+    fig, (ax_img, ax_k, ax_out) = figure(1, 3, figsize=(8.4, 3.0))
+    ax_img.get_subplotspec().get_gridspec().set_width_ratios([1, 0.62, 1])
+    img_art = ax_img.imshow(np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1)
+    k_art = ax_k.imshow(np.zeros((3, 3)), cmap="RdBu_r", vmin=-2, vmax=2)
+    k_txt = [[ax_k.text(j, i, "", ha="center", va="center", fontsize=9) for j in range(3)] for i in range(3)]
+    out_art = ax_out.imshow(np.zeros((2, 2)), cmap="gray")
+    for ax in (ax_img, ax_k, ax_out):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    ax_img.set_title("input", fontsize=9)
+    ax_k.set_title("kernel", fontsize=9)
+
+    def update(image, kernel, stride, relu, **k):
+        x = load_image(image)
+        K = np.array([[k[f"k{i}{j}"] for j in range(3)] for i in range(3)]) if kernel == "custom" else KERNELS[kernel]
+        fmap = convolve_image(x, K, S=stride, P=1)
+        if relu:
+            fmap = np.maximum(fmap, 0.0)
+        _set_image(ax_img, img_art, x)
+        k_art.set_data(K)
+        lim = max(2.0, float(np.abs(K).max()))
+        k_art.set_clim(-lim, lim)
+        for i in range(3):
+            for j in range(3):
+                k_txt[i][j].set_text(f"{K[i, j]:.2g}")
+        _set_image(ax_out, out_art, fmap)
+        lo, hi = float(fmap.min()), float(fmap.max())
+        out_art.set_clim(lo, hi if hi > lo else lo + 1e-9)
+        ax_out.set_title(f"feature map {fmap.shape[0]}×{fmap.shape[1]}", fontsize=9)
+        return f"output range [{lo:.3g}, {hi:.3g}]; sum of kernel weights = {K.sum():.3g} (1 keeps brightness, 0 keeps only changes)."
+
+    controls = {
+        "image": dropdown("image", _image_options(), "photo"),
+        "kernel": dropdown("kernel", [*KERNELS, "custom"], "vertical edge (Sobel x)"),
+        "stride": int_slider("stride S", 1, 3, 1, unit="px"),
+        "relu": toggle("then ReLU", [("no", False), ("yes", True)], False),
+    }
+    default = KERNELS["sharpen"]
+    for i in range(3):
+        for j in range(3):
+            controls[f"k{i}{j}"] = slider(f"custom k[{i},{j}]", -2.0, 2.0, 0.25, float(default[i, j]))
+    return Explorer(update, controls, fig, title="Feature maps (特征图)")
+
+
+# --- pooling -------------------------------------------------------------------------------------
+@register
+def pooling_explorer():
+    """Max vs average pooling (最大池化 / 平均池化) of a real image with window and stride controls."""
+    fig, axes = figure(1, 3, figsize=(8.4, 3.0))
+    arts = [ax.imshow(np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1) for ax in axes]
+    win = Rectangle((0, 0), 1, 1, fill=False, ec="#d62728", lw=2)
+    nxt = Rectangle((0, 0), 1, 1, fill=False, ec="#ff9f1c", lw=2, ls="--")
+    axes[0].add_patch(win)
+    axes[0].add_patch(nxt)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+    def update(image, size, stride):
+        x = load_image(image, size=48)
+        _set_image(axes[0], arts[0], x)
+        axes[0].set_title(f"input {x.shape[0]}×{x.shape[1]} (first two windows)", fontsize=9)
+        win.set_bounds(-0.5, -0.5, size, size)
+        nxt.set_bounds(stride - 0.5, -0.5, size, size)  # the next window, one stride to the right
+        batch = x[None, None]
+        note = ""
+        if (x.shape[0] - size) % stride:
+            note = f" ⚠ stride {stride} does not fit {x.shape[0]} − {size}: the last rows/columns are dropped."
+        for ax, art, cls, name in ((axes[1], arts[1], MaxPool2D, "max"), (axes[2], arts[2], AvgPool2D, "average")):
+            y = cls(size, size, stride, strict=False).forward(batch)[0, 0]
+            _set_image(ax, art, y)
+            ax.set_title(f"{name} pool → {y.shape[0]}×{y.shape[1]}", fontsize=9)
+        n = output_size(x.shape[0], size, 0, stride, strict=False)
+        return f"window {size}×{size}, stride {stride}: {x.shape[0]}×{x.shape[1]} → {n}×{n}.{note}"
+
+    controls = {
+        "image": dropdown("image", _image_options(), _image_options()[-1][1]),
+        "size": int_slider("window", 1, 6, 2, unit="px"),
+        "stride": int_slider("stride S", 1, 6, 2, unit="px"),
+    }
+    return Explorer(update, controls, fig, title="Pooling (池化)")

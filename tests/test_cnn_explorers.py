@@ -1,0 +1,123 @@
+"""Chapter 06 explorers: output size, feature maps, pooling — every control redraws, nothing raises."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from dlnotes import cnn_explorers as ce
+from dlnotes.explorer import randomize
+
+FACTORIES = {
+    "output_size": ce.output_size_explorer,
+    "feature_map": ce.feature_map_explorer,
+    "pooling": ce.pooling_explorer,
+}
+
+
+def _brute_force_count(H, FH, P, S):
+    """Number of windows of size FH that fit on the padded axis [-P, H+P) stepping by S, and whether they cover it."""
+    starts = [s for s in range(-P, H + P, S) if s + FH <= H + P]
+    return len(starts), bool(starts) and starts[-1] + FH == H + P
+
+
+def test_window_positions_match_brute_force_for_all_small_settings():
+    for H, FH, P, S in itertools.product(range(1, 13), range(1, 8), range(0, 4), range(1, 5)):
+        count, _ = _brute_force_count(H, FH, P, S)
+        assert len(ce.window_positions(H, FH, P, S)) == count, (H, FH, P, S)
+
+
+def test_output_size_explorer_formula_matches_brute_force_for_all_small_settings():
+    e = ce.output_size_explorer()
+    title = e.figure._suptitle
+    centers = e.figure.axes[0].collections[0]
+    for H, FH, P, S in itertools.product(range(3, 13), range(1, 8), range(0, 4), range(1, 5)):
+        status = e._update(H=H, FH=FH, P=P, S=S, window=0)  # the update alone, without a PNG render
+        count, covers = _brute_force_count(H, FH, P, S)
+        assert len(centers.get_offsets()) == count * count, (H, FH, P, S)
+        if covers:
+            assert title.get_text().endswith(f"= {count}"), (H, FH, P, S, title.get_text())
+            assert status.startswith(f"{count}×{count} windows")
+        else:
+            assert title.get_text().endswith("✗")
+            assert status.startswith("⚠") and ("does not fit" in status or "larger than" in status), status
+
+
+def test_output_size_explorer_explains_a_stride_that_does_not_fit():
+    e = ce.output_size_explorer().set(H=7, FH=3, P=0, S=3)
+    assert e.error is None
+    assert "stride S=3 does not fit" in e.status and "4/3 is not an integer" in e.status
+    note = [t for t in e.figure.axes[1].texts if t.get_visible()]
+    assert note and "does not fit" in note[0].get_text()
+
+
+def _changed_value(w):
+    if hasattr(w, "options"):
+        opts = [o[1] if isinstance(o, tuple) else o for o in w.options]
+        others = [o for o in opts if o != w.value]
+        return others[0] if others else None
+    return w.max if w.value != w.max else w.min
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_every_control_changes_the_figure(name):
+    e = FACTORIES[name]()
+    if name == "feature_map":
+        e.set(kernel="custom")
+    if name == "output_size":
+        e.set(H=7, FH=3, P=1, S=1, window=3)
+    for key, w in e.controls.items():
+        if name == "feature_map" and key == "kernel":
+            continue  # checked below: switching away from "custom"
+        new = _changed_value(w)
+        if new is None:
+            pytest.skip(f"{key} has a single option here (no local MNIST copy)")
+        before = e.png
+        old = w.value
+        e.set(**{key: new})
+        assert e.error is None, f"{name}.{key}={new!r}: {e.error}"
+        assert e.png != before, f"{name}: moving {key} from {old!r} to {new!r} did not change the figure"
+        e.set(**{key: old})
+    if name == "feature_map":
+        before = e.png
+        e.set(kernel="box blur")
+        assert e.png != before
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_random_settings_raise_nothing(name):
+    before = len(plt.get_fignums())
+    e = FACTORIES[name]()
+    rng = np.random.default_rng(6)
+    for _ in range(200):
+        values = randomize(e, rng)
+        assert e.error is None, f"{name} failed at {values}: {e.error}"
+        assert not e.warnings, f"{name} warned at {values}: {e.warnings}"
+    assert len(plt.get_fignums()) == before, "explorers must not open pyplot figures"
+
+
+def test_feature_map_kernels_do_what_their_names_say():
+    img = ce.load_image("photo")
+    from dlnotes.conv import convolve_image
+
+    assert np.allclose(convolve_image(img, ce.KERNELS["identity"], P=1), img)
+    flat = np.full((8, 8), 0.3)
+    for name in ("vertical edge (Sobel x)", "horizontal edge (Sobel y)", "edge (Laplacian)"):
+        assert np.allclose(convolve_image(flat, ce.KERNELS[name])[1:-1, 1:-1], 0), f"{name} must ignore flat regions"
+    for name in ("box blur", "Gaussian blur", "sharpen"):
+        assert np.allclose(convolve_image(flat, ce.KERNELS[name]), 0.3), f"{name} must keep brightness"
+
+
+def test_pooling_explorer_reports_the_output_size():
+    e = ce.pooling_explorer().set(image="photo", size=3, stride=2)
+    assert e.error is None
+    assert re.search(r"48×48 → 23×23", e.status) and "does not fit" in e.status
+
+
+def test_load_image_rejects_unknown_names():
+    with pytest.raises(ValueError, match="choose 'photo' or 'digit'"):
+        ce.load_image("cat")
