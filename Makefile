@@ -9,6 +9,7 @@ PORT   ?= 8888
 # make test runs in smoke mode (short but real training); `make test SMOKE=0` runs full size.
 SMOKE  ?= 1
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 # Two pytest workers: one core runs a notebook while the other runs the next test file.
 WORKERS ?= 2
 # With two workers on two cores, one BLAS thread each avoids oversubscription (4x faster here).
@@ -51,8 +52,10 @@ unit: install
 notebooks: install
 	$(TEST_ENV) $(BIN)/python -m pytest --nbval-lax --nbval-cell-timeout=900 notebooks $(PYTEST_ARGS)
 
+# make bench BENCH_ARGS=--full also times every notebook in full mode (slow: real training).
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.readme
 
 # Refresh the lock: resolve the newest versions pyproject.toml allows in a scratch venv.
 lock:
@@ -65,5 +68,5 @@ lock:
 	@echo "requirements.lock refreshed; run make test, then commit it."
 
 clean:
-	rm -rf $(VENV) .pytest_cache build src/*.egg-info benchmarks/results/*.json
+	rm -rf $(VENV) .pytest_cache build src/*.egg-info benchmarks/results/*.json test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,800 @@
+"""Drive a real JupyterLab in Chromium the way a learner does, and report what went wrong.
+
+Three pieces, used by ``conftest.py`` / ``test_jupyterlab.py`` and by ``make bench``:
+
+- :class:`LabServer` starts ``jupyter lab`` as ``make lab`` does (localhost, a free port,
+  token authentication on, no browser) on a *copy* of the notebooks, so nothing the
+  browser does can ever write outputs back into the repository;
+- :func:`run_notebook` opens one notebook, runs every cell through the Run menu and
+  returns a :class:`NotebookRun` whose ``failures`` list every problem found: a
+  kernel-selection dialog, an error output, a cell left unexecuted, a widget that did
+  not render;
+- :func:`exercise_explorers` moves every slider by keyboard and every dropdown by
+  selection in each ``dlnotes`` explorer on the page and checks that its figure changed,
+  timing key press -> new image.
+
+The checking functions never assert: they return failures, so a test can require
+"no failures" for the course notebooks and "these failures" for the broken fixtures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHROMIUM = Path(os.environ.get("DLNOTES_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--mute-audio",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+
+# JupyterLab settings for the test server only (a private settings folder):
+# render every cell (no virtual scrolling, so every output is in the DOM), never
+# autosave (the copy is thrown away anyway), no news / update toasts over the page.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+WIDGET_ERROR_TEXTS = ("Error displaying widget", "Error creating widget", "model not found")
+WIDGET_LOADING_TEXT = "Loading widget..."
+WIDGET_SETTLE_S = 10.0  # a widget still "Loading widget..." this long after the run never renders
+
+
+# --------------------------------------------------------------------------- server
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LabServer:
+    """``jupyter lab`` on 127.0.0.1 with a random token, serving a copy of ``sources``.
+
+    ``sources`` maps a folder name inside the served root to a folder to copy
+    (``{"notebooks": repo/"notebooks", "fixtures": repo/"tests/fixtures"}``).
+    """
+
+    def __init__(self, workdir: Path, sources: dict[str, Path], *, jupyter: str | None = None):
+        self.workdir = Path(workdir)
+        self.root = self.workdir / "root"
+        self.token = secrets.token_hex(16)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.jupyter = jupyter or str(Path(sys.executable).with_name("jupyter"))
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.workdir / "jupyter-lab.log"
+        self.root.mkdir(parents=True, exist_ok=True)
+        for name, src in sources.items():
+            if Path(src).is_dir():
+                shutil.copytree(src, self.root / name, dirs_exist_ok=True,
+                                ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        settings = self.workdir / "settings"
+        for plugin, values in LAB_SETTINGS.items():
+            f = settings / f"{plugin}.jupyterlab-settings"
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_text(json.dumps(values))
+
+    def start(self, timeout: float = 120.0) -> "LabServer":
+        """Start the server and wait until ``/api/status`` answers (with the token)."""
+        cmd = [
+            self.jupyter, "lab",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--no-browser",
+            f"--ServerApp.root_dir={self.root}",
+            f"--IdentityProvider.token={self.token}",
+            f"--LabApp.user_settings_dir={self.workdir / 'settings'}",
+            f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
+            # window.jupyterapp: lets the checks read the notebook model (output types,
+            # kernel status) instead of guessing from pixels.
+            "--LabApp.expose_app_in_browser=True",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")  # as `make lab` does for root (CI containers)
+        env = dict(os.environ, BROWSER="true",
+                   JUPYTER_CONFIG_DIR=str(self.workdir / "config"),
+                   JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"))
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited early:\n{self.log_tail()}")
+            try:
+                if self.api("GET", "/api/status", timeout=2) is not None:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"jupyter lab did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def api(self, method: str, path: str, timeout: float = 10):
+        """One authenticated REST call; returns the decoded JSON (or None for no body)."""
+        req = urllib.request.Request(self.base + path, method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            body = r.read()
+        return json.loads(body) if body else {}
+
+    def shutdown_kernels(self) -> None:
+        """Stop every session and kernel (between notebooks: frees the kernel's memory)."""
+        try:
+            for s in self.api("GET", "/api/sessions"):
+                self.api("DELETE", f"/api/sessions/{s['id']}")
+            for k in self.api("GET", "/api/kernels"):
+                self.api("DELETE", f"/api/kernels/{k['id']}")
+        except (OSError, urllib.error.URLError, ValueError):
+            pass
+
+    def url(self, path: str, workspace: str) -> str:
+        """The address that opens ``path`` (relative to the served root) in its own workspace."""
+        ws = re.sub(r"[^A-Za-z0-9_-]", "-", workspace)
+        return f"{self.base}/lab/workspaces/{ws}/tree/{path}?token={self.token}"
+
+    def log_tail(self, n: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-n:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM to its process group, SIGKILL after 10 s)."""
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, through Playwright (its own download is not used)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+# --------------------------------------------------------------------------- notebook
+@dataclass
+class Failure:
+    """One thing a learner would see go wrong: ``kind`` is a short tag, ``detail`` says where."""
+
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"[{self.kind}] {self.detail}"
+
+
+class LabPage:
+    """One JupyterLab page, reused for notebook after notebook (loading JupyterLab costs seconds).
+
+    The first notebook (and the next one after any trouble) is opened by its
+    ``/lab/tree/...`` address in a fresh page; later ones as a double-click in the file
+    browser does (``docmanager:open``). Closed notebooks are discarded, never saved.
+    """
+
+    def __init__(self, context, server: LabServer):
+        self.context, self.server = context, server
+        self.page = None
+        self.pages_opened = 0
+        self.console: list[str] = []
+
+    def open(self, path: str):
+        if self.page is None or self.page.is_closed():
+            self.pages_opened += 1
+            self.page = self.context.new_page()
+            self.page.on("console", lambda m: self.console.append(m.text[:300]) if m.type == "error" else None)
+            self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {str(e)[:300]}"))
+            self.page.goto(self.server.url(path, f"{Path(path).stem}-{self.pages_opened}"),
+                           wait_until="domcontentloaded", timeout=60_000)
+        else:
+            self.page.evaluate("p => { window.jupyterapp.commands.execute('docmanager:open', {path: p}); }", path)
+        return self.page
+
+    def close_notebook(self, path: str, *, discard_page: bool = False) -> None:
+        """Close ``path`` without saving; drop the whole page after trouble (dialogs, timeouts)."""
+        if self.page is None:
+            return
+        if not discard_page:
+            try:
+                self.page.evaluate("""p => { const app = window.jupyterapp;
+                    for (const w of Array.from(app.shell.widgets('main'))) {
+                      if (w.context && w.context.path === p) { w.context.model.dirty = false; w.dispose(); } } }""",
+                                   path)
+                return
+            except Exception:  # noqa: BLE001 - fall through: start afresh
+                pass
+        self.close()
+
+    def close(self) -> None:
+        if self.page is not None:
+            try:
+                self.page.close()
+            except Exception:  # noqa: BLE001 - the browser may be gone already
+                pass
+            self.page = None
+
+
+@dataclass
+class NotebookRun:
+    """What happened when one notebook was opened and run in the page."""
+
+    path: str
+    lab: LabPage | None = None
+    page: object = None
+    failures: list[Failure] = field(default_factory=list)
+    open_s: float = float("nan")
+    run_s: float = float("nan")
+    shot_s: float = 0.0
+    cells: list[dict] = field(default_factory=list)
+    screenshot: Path | None = None
+    console_errors: list[str] = field(default_factory=list)
+
+    def kinds(self) -> set[str]:
+        return {f.kind for f in self.failures}
+
+    def close(self) -> None:
+        """Close the notebook (its page too when something went wrong with the page itself)."""
+        if self.lab is not None and self.page is not None:
+            trouble = self.kinds() & {"kernel-dialog", "dialog", "open-timeout", "timeout", "kernel-dead"}
+            self.lab.close_notebook(self.path, discard_page=bool(trouble))
+        self.page = None
+
+
+_JS_STATE = """() => {
+  const app = window.jupyterapp;
+  if (!app) return {ready: false};
+  const dialogs = Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText.trim());
+  const panel = app.shell.currentWidget;
+  if (!panel || !panel.sessionContext || !panel.content || !panel.content.model) return {ready: false, dialogs};
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  const cells = [];
+  const widgets = panel.content.widgets;
+  for (let i = 0; i < widgets.length; i++) {
+    const cell = widgets[i], model = cell.model;
+    if (model.type !== 'code') continue;
+    const src = model.sharedModel.getSource();
+    const prompt = cell.node.querySelector('.jp-InputArea-prompt');
+    const outs = [];
+    for (let j = 0; j < model.outputs.length; j++) {
+      const o = model.outputs.get(j);
+      const raw = o.toJSON();
+      const child = cell.outputArea ? cell.outputArea.widgets[j] : null;
+      const node = child ? child.node.querySelector('.jp-OutputArea-output') : null;
+      outs.push({
+        type: o.type,
+        mimes: Object.keys(o.data || {}),
+        ename: raw.ename || null, evalue: raw.evalue || null,
+        plain: (o.data && typeof o.data['text/plain'] === 'string') ? o.data['text/plain'].slice(0, 300) : null,
+        text: node ? node.innerText.slice(0, 2000) : null,
+        empty: node ? (node.childElementCount === 0 && node.innerText.trim() === '') : null,
+        widgetError: node ? node.querySelectorAll('.jupyter-widgets-error-widget, .widget-error').length : 0,
+      });
+    }
+    cells.push({index: i, count: model.executionCount, prompt: prompt ? prompt.innerText.trim() : '',
+                src: src.slice(0, 400), empty: src.trim() === '', outputs: outs});
+  }
+  return {ready: true, path: panel.context.path, kernel: kernel ? kernel.status : null,
+          kernelSpec: kernel ? kernel.name : null,
+          kernelName: panel.sessionContext.kernelDisplayName, dialogs, cells};
+}"""
+
+
+def _widget_class_names() -> set[str]:
+    import ipywidgets
+
+    names = set()
+    for name in dir(ipywidgets):
+        obj = getattr(ipywidgets, name)
+        if isinstance(obj, type) and issubclass(obj, ipywidgets.Widget):
+            names.add(obj.__name__)
+    return names
+
+
+_WIDGET_REPR = None
+
+
+def _is_widget_repr(text: str | None) -> bool:
+    """True for the text/plain fallback of a widget (``IntSlider(value=0)``, ``HBox(children=...``)."""
+    global _WIDGET_REPR
+    if not text:
+        return False
+    if _WIDGET_REPR is None:
+        names = sorted(_widget_class_names(), key=len, reverse=True)
+        _WIDGET_REPR = re.compile(r"^(%s)\(" % "|".join(map(re.escape, names)))
+    return bool(_WIDGET_REPR.match(text.strip()))
+
+
+def _state(page) -> dict:
+    return page.evaluate(_JS_STATE)
+
+
+def _first_line(src: str) -> str:
+    return (src.strip().splitlines() or [""])[0][:80]
+
+
+def inspect_outputs(state: dict) -> list[Failure]:
+    """Failures visible in the outputs of an executed notebook (error outputs, broken widgets)."""
+    fails = []
+    for cell in state.get("cells", []):
+        where = f"cell {cell['index']} ({_first_line(cell['src'])!r})"
+        for out in cell["outputs"]:
+            text = out.get("text") or ""
+            if out["type"] == "error":
+                fails.append(Failure("error-output", f"{where}: {out['ename']}: {out['evalue']}"))
+            elif out["type"] == "stream" and "Traceback (most recent call last)" in text:
+                fails.append(Failure("traceback-text", f"{where}: a traceback was printed:\n{text[-600:]}"))
+            if any(t in text for t in WIDGET_ERROR_TEXTS) or out.get("widgetError"):
+                fails.append(Failure("widget-error", f"{where}: {text.strip()[:300]!r}"))
+            elif text.strip().startswith(WIDGET_LOADING_TEXT):
+                fails.append(Failure("widget-error", f"{where}: still {WIDGET_LOADING_TEXT!r} "
+                                     f"{WIDGET_SETTLE_S:.0f} s after the run (its model never arrived)"))
+            elif "application/vnd.jupyter.widget-view+json" in out["mimes"] and out.get("empty"):
+                fails.append(Failure("widget-empty", f"{where}: a widget output rendered nothing"))
+            elif out["type"] in ("display_data", "execute_result") and out["mimes"] == ["text/plain"] \
+                    and _is_widget_repr(out.get("plain")):
+                fails.append(Failure("widget-as-text", f"{where}: a widget was shown as text "
+                                     f"{out['plain'][:120]!r} (closed widget or no widget front-end)"))
+    return fails
+
+
+def run_notebook(lab: LabPage, path: str, *, timeout: float = 300.0,
+                 screenshot_dir: Path | None = None) -> NotebookRun:
+    """Open ``path`` (relative to the served root), run all cells via the Run menu, check it.
+
+    Returns a :class:`NotebookRun` with its page still open (for the explorer checks);
+    call ``close()`` when done. Never raises for a problem in the notebook.
+    """
+    run = NotebookRun(path, lab=lab)
+    n_console = len(lab.console)
+    t0 = time.perf_counter()
+    page = run.page = lab.open(path)
+    server = lab.server
+
+    # 1. The notebook opens and its kernel starts -- or a kernel-selection dialog appears.
+    opened = _poll(page, lambda s: s.get("dialogs") or (s.get("ready") and s.get("kernel") == "idle"
+                                                          and s.get("path") == path), timeout=90)
+    run.open_s = time.perf_counter() - t0
+    if opened is None:
+        st = _safe_state(page)
+        run.failures.append(Failure("open-timeout", f"{path}: kernel not idle after 90 s "
+                                    f"(kernel={st.get('kernel')!r}, ready={st.get('ready')})"))
+        _shoot(run, screenshot_dir)
+        return run
+    if opened.get("dialogs"):
+        run.failures.append(Failure("kernel-dialog", f"{path}: a dialog asked the learner: "
+                                    f"{opened['dialogs'][0][:200]!r} -- is the kernelspec 'python3'?"))
+        _shoot(run, screenshot_dir)
+        page.keyboard.press("Escape")
+        return run
+
+    # JupyterLab silently falls back to the one kernel of the notebook's language when the
+    # kernelspec is unknown (console: "No exact match found"); the file is still wrong.
+    wanted = _saved_kernelspec(server.root / path)
+    if wanted != opened.get("kernelSpec"):
+        run.failures.append(Failure("kernel-mismatch", f"{path}: the notebook asks for kernelspec "
+                                    f"{wanted!r}, JupyterLab started {opened.get('kernelSpec')!r}"))
+
+    # 2. Run > Run All Cells, as a learner would.
+    page.locator(".lm-MenuBar-itemLabel").filter(has_text=re.compile(r"^Run$")).first.click()
+    page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(r"^Run All Cells$")).first.click()
+    t1 = time.perf_counter()
+
+    def finished(s):
+        if not s.get("ready") or s.get("dialogs"):
+            return bool(s.get("dialogs"))
+        if s.get("kernel") in ("dead", "unknown"):
+            return True
+        if s.get("kernel") != "idle" or any("*" in c["prompt"] for c in s["cells"]):
+            return False
+        errored = any(o["type"] == "error" for c in s["cells"] for o in c["outputs"])
+        return errored or all(c["count"] is not None for c in s["cells"] if not c["empty"])
+
+    done = _poll(page, finished, timeout=timeout, stable=2)
+    run.run_s = time.perf_counter() - t1
+    state = done or _safe_state(page)
+    run.cells = state.get("cells", [])
+    if done is None:
+        running = [c for c in run.cells if "*" in c["prompt"]]
+        at = f"cell {running[0]['index']} ({_first_line(running[0]['src'])!r})" if running else "?"
+        run.failures.append(Failure("timeout", f"{path}: not finished after {timeout:.0f} s; running {at}"))
+    if state.get("dialogs"):
+        run.failures.append(Failure("dialog", f"{path}: {state['dialogs'][0][:200]!r}"))
+    if state.get("kernel") in ("dead", "unknown"):
+        run.failures.append(Failure("kernel-dead", f"{path}: the kernel died (out of memory?)"))
+    run.failures += [f for f in inspect_outputs(state) if not f.kind.startswith("widget")]
+    if done is not None and not any(f.kind == "error-output" for f in run.failures):
+        skipped = [c for c in run.cells if not c["empty"] and c["count"] is None]
+        for c in skipped:
+            run.failures.append(Failure("not-executed", f"cell {c['index']} ({_first_line(c['src'])!r}) never ran"))
+    # Widgets render asynchronously: give "Loading widget..." outputs time to settle, then look again.
+    _poll(page, lambda s: not any((o.get("text") or "").strip().startswith(WIDGET_LOADING_TEXT)
+                                  for c in s.get("cells", []) for o in c["outputs"]), timeout=WIDGET_SETTLE_S)
+    run.failures += [f for f in inspect_outputs(_safe_state(page)) if f.kind.startswith("widget")]
+    t_shot = time.perf_counter()
+    _shoot(run, screenshot_dir)
+    run.shot_s = time.perf_counter() - t_shot
+    run.console_errors = lab.console[n_console:]
+    return run
+
+
+def _saved_kernelspec(file: Path) -> str | None:
+    try:
+        return json.loads(Path(file).read_text())["metadata"]["kernelspec"]["name"]
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _safe_state(page) -> dict:
+    try:
+        return _state(page)
+    except Exception:  # noqa: BLE001
+        return {}
+
+
+def _poll(page, predicate, *, timeout: float, interval: float = 0.4, stable: int = 1):
+    """Poll the page state until ``predicate`` holds ``stable`` times in a row; the state or None."""
+    deadline = time.monotonic() + timeout
+    hits = 0
+    while time.monotonic() < deadline:
+        s = _safe_state(page)
+        if predicate(s):
+            hits += 1
+            if hits >= stable:
+                return s
+        else:
+            hits = 0
+        page.wait_for_timeout(int(interval * 1000))
+    return None
+
+
+def _shoot(run: NotebookRun, folder: Path | None) -> None:
+    """Screenshot the whole notebook: the viewport is made as tall as the notebook for a moment."""
+    if folder is None or run.page is None:
+        return
+    page = run.page
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{Path(run.path).stem}.png"
+    try:
+        height = page.evaluate("""() => { const o = document.querySelector(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+            return o ? o.scrollHeight : 0; }""")
+        tall = int(min(max(VIEWPORT["height"], height + 200), 16000))
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": tall})
+        page.wait_for_timeout(200)
+        # Run All leaves the notebook scrolled to its end: show it from the top.
+        page.evaluate("""() => { const o = document.querySelector(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer'); if (o) o.scrollTop = 0; }""")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(target))
+        page.set_viewport_size(VIEWPORT)
+        run.screenshot = target
+    except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the real result
+        run.console_errors.append(f"screenshot failed: {exc}")
+
+
+# --------------------------------------------------------------------------- explorers
+@dataclass
+class Move:
+    """One control moved: what, how, and how long until the figure changed (None: it did not)."""
+
+    control: str
+    kind: str
+    action: str
+    ms: float | None
+    response: str | None = None  # "image": the figure changed; "status": only the status line did;
+    # "image after 'step'": the figure changed once the explorer's button was pressed
+
+
+@dataclass
+class ExplorerCheck:
+    """The result of moving the controls of one explorer."""
+
+    notebook: str
+    index: int
+    factory: str
+    cell: int
+    moves: list[Move] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    screenshot: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{Path(self.notebook).stem}#{self.index} {self.factory}"
+
+    def latencies(self) -> list[float]:
+        return [m.ms for m in self.moves if m.ms is not None]
+
+    def as_dict(self) -> dict:
+        lat = self.latencies()
+        return {
+            "notebook": Path(self.notebook).name, "index": self.index, "factory": self.factory,
+            "cell": self.cell, "samples": len(lat),
+            "median_ms": round(statistics.median(lat), 1) if lat else None,
+            "p95_ms": round(percentile(lat, 95), 1) if lat else None,
+            "max_ms": round(max(lat), 1) if lat else None,
+            "moves": [m.__dict__ for m in self.moves],
+            "status_only": sum(m.response is not None and m.response != "image" for m in self.moves),
+            "skipped_for_time": self.skipped,
+            "failures": [str(f) for f in self.failures],
+        }
+
+
+def percentile(values, q: float) -> float:
+    """The ``q``-th percentile (linear interpolation), as numpy.percentile does."""
+    v = sorted(values)
+    if not v:
+        return float("nan")
+    k = (len(v) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+_JS_INSTRUMENT = """() => {
+  if (window.__dl) return;
+  window.__dl = {t0: null, t1: null, target: null, busyAt: 0, idleAt: 0};
+  const stamp = () => { window.__dl.t0 = performance.now(); window.__dl.t1 = null; };
+  document.addEventListener('keydown', stamp, true);
+  document.addEventListener('change', stamp, true);
+  document.addEventListener('click', stamp, true);
+  const obs = new MutationObserver(ms => { for (const m of ms) {
+      if (m.attributeName === 'src' && m.target === window.__dl.target && window.__dl.t1 === null)
+        window.__dl.t1 = performance.now(); } });
+  obs.observe(document.body, {attributes: true, subtree: true, attributeFilter: ['src']});
+}"""
+
+_JS_EXPLORERS = """() => {
+  const PANEL = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+  const cells = Array.from(document.querySelectorAll(PANEL + ' .jp-Notebook .jp-Cell'));
+  return Array.from(document.querySelectorAll(PANEL + ' .dlnotes-explorer')).map(ex => {
+    const cell = ex.closest('.jp-Cell');
+    const idx = cells.indexOf(cell);
+    let src = '';
+    try { src = window.jupyterapp.shell.currentWidget.content.widgets[idx].model.sharedModel.getSource(); } catch (e) {}
+    return {cell: idx, src};
+  });
+}"""
+
+
+def _factory_name(src: str) -> str:
+    lines = [ln for ln in src.strip().splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    for ln in reversed(lines):
+        calls = re.findall(r"([A-Za-z_]\w*)\s*\(", ln)
+        if calls:
+            return calls[-1]
+    return lines[-1].strip()[:40] if lines else "?"
+
+
+def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_timeout: float = 60.0,
+                       budget_s: float = float("inf"),
+                       screenshot_dir: Path | None = None) -> list[ExplorerCheck]:
+    """Move every control of every explorer on the page; check the figure changes each time.
+
+    Sliders: focus the handle, press ArrowRight (ArrowLeft at the top end), alternating
+    direction for further moves. Dropdowns: select the next option. Checkboxes and
+    toggle buttons: click. Latency is key press (or change event) -> new image ``src``.
+
+    Training explorers (those with buttons: the figure changes when you press Train) may
+    answer a control with their status line only; that counts as a response, without a
+    latency. After ``budget_s`` seconds on one explorer its remaining controls are
+    listed in ``skipped`` instead of moved (CI keeps the suite short; every explorer
+    still gets at least one move).
+    """
+    page.evaluate(_JS_INSTRUMENT)
+    found = page.evaluate(_JS_EXPLORERS)
+    checks = []
+    explorers = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .dlnotes-explorer")
+    for k, info in enumerate(found):
+        check = ExplorerCheck(notebook, k, _factory_name(info["src"]), info["cell"])
+        checks.append(check)
+        ex = explorers.nth(k)
+        img = ex.locator("img.dlnotes-explorer-figure").first
+        if img.count() == 0:
+            check.failures.append(Failure("explorer-no-figure", f"{check.name}: no figure image rendered"))
+            continue
+        ex.scroll_into_view_if_needed()
+        controls = _controls(ex)
+        switches = [c for c in controls if c[0] in ("dropdown", "toggle", "checkbox")]
+        msg = ex.locator(".dlnotes-explorer-message").first
+        status = msg if ex.locator(".widget-button").count() and msg.count() else None
+        t_start = time.perf_counter()
+        for kind, loc, label in controls:
+            if check.moves and time.perf_counter() - t_start > budget_s:
+                check.skipped.append(label)
+                continue
+            for m in range(moves_per_control):
+                move = _move_once(page, img, kind, loc, label, m, move_timeout, status)
+                if move.response is None and status is not None:
+                    # A training explorer may show nothing until you press step / train.
+                    move = _press_buttons(page, img, ex, move, move_timeout)
+                if move.response is None and m == 0:
+                    # Some controls matter only in one mode (kernel sliders when kernel =
+                    # "custom"): try the explorer's other modes before calling it inert.
+                    move = _move_in_other_modes(page, img, (kind, loc, label), switches, move_timeout) or move
+                check.moves.append(move)
+                if move.response is None:
+                    msg = ex.locator(".dlnotes-explorer-message").first
+                    text = msg.inner_text().strip() if msg.count() else ""
+                    check.failures.append(Failure(
+                        "explorer-unchanged",
+                        f"{check.name}: {kind} {label!r} ({move.action}) did not change the figure, "
+                        f"in any mode of its dropdowns" + (f"; message: {text[:200]!r}" if text else "")))
+                    break
+        ok = img.evaluate("i => i.complete && i.naturalWidth > 0")
+        if not ok:
+            check.failures.append(Failure("explorer-broken-image", f"{check.name}: the figure image does not load"))
+        if screenshot_dir is not None:
+            screenshot_dir.mkdir(parents=True, exist_ok=True)
+            target = screenshot_dir / f"{Path(notebook).stem}__{k}_{re.sub(r'[^A-Za-z0-9_]', '_', check.factory)}.png"
+            try:
+                ex.screenshot(path=str(target))
+                check.screenshot = target
+            except Exception:  # noqa: BLE001
+                pass
+    return checks
+
+
+def _controls(ex):
+    """(kind, locator, label) for each enabled control of one explorer, top to bottom."""
+    out = []
+    for sel, kind in ((".widget-slider", "slider"), (".widget-dropdown", "dropdown"),
+                      (".widget-checkbox", "checkbox"), (".widget-toggle-buttons", "toggle")):
+        boxes = ex.locator(sel)
+        for i in range(boxes.count()):
+            box = boxes.nth(i)
+            label = box.locator(".widget-label").first
+            name = label.inner_text().strip() if label.count() else f"{kind}{i}"
+            if kind == "slider":
+                loc = box.locator(".noUi-handle").first
+                if box.locator("[disabled]").count() or box.evaluate("b => b.classList.contains('mod-disabled')"):
+                    continue
+            elif kind == "dropdown":
+                loc = box.locator("select").first
+                if loc.is_disabled() or loc.locator("option").count() < 2:
+                    continue
+            elif kind == "checkbox":
+                loc = box.locator("input[type=checkbox]").first
+                if loc.is_disabled():
+                    continue
+            else:
+                loc = box.locator("button")
+                if loc.count() < 2:
+                    continue
+            out.append((kind, loc, name))
+    return out
+
+
+def _move_in_other_modes(page, img, control, switches, timeout) -> Move | None:
+    """Retry one move after switching each dropdown / toggle / checkbox to each other value."""
+    kind, loc, label = control
+    for skind, sloc, slabel in switches:
+        if sloc == loc:
+            continue
+        n = _n_options(skind, sloc)
+        for step in range(max(n - 1, 1)):
+            switched = _move_once(page, img, skind, sloc, slabel, step, timeout)
+            if switched.ms is None and _kernel_state(page) != "idle":
+                return None
+            retry = _move_once(page, img, kind, loc, label, 0, timeout)
+            if retry.response is not None:
+                retry.action += f" (after {slabel!r}: {switched.action})"
+                return retry
+    return None
+
+
+def _press_buttons(page, img, ex, move: Move, timeout) -> Move:
+    """Click the explorer's buttons one by one until the figure changes (a learner's next step)."""
+    buttons = ex.locator(".widget-button")
+    for i in range(buttons.count()):
+        b = buttons.nth(i)
+        if b.is_disabled():
+            continue
+        name = b.inner_text().strip() or f"button {i}"
+        pressed = _move_once(page, img, "button", b, name, 0, timeout)
+        if pressed.ms is not None:
+            return Move(move.control, move.kind, f"{move.action}, then {name!r}", None, f"image after {name!r}")
+    return move
+
+
+def _n_options(kind, loc) -> int:
+    if kind == "dropdown":
+        return loc.locator("option").count()
+    if kind == "toggle":
+        return loc.count()
+    return 2
+
+
+def _kernel_state(page) -> str | None:
+    return page.evaluate("""() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
+                              return k ? k.status : null; }""")
+
+
+_JS_HOOK_KERNEL = """() => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
+  if (!kernel || kernel.__dlHooked) return;
+  kernel.__dlHooked = true;
+  kernel.statusChanged.connect((_, st) => {
+    if (st === 'busy') window.__dl.busyAt = performance.now();
+    if (st === 'idle') window.__dl.idleAt = performance.now();
+  });
+}"""
+
+# The figure changed, or: the kernel took the change (went busy after the move), is idle
+# again for 1 s, and the image is still the old one -> the figure did not change.
+_JS_SETTLED = """() => { const d = window.__dl;
+  if (d.t0 === null) return false;
+  if (d.t1 !== null) return true;
+  return d.busyAt > d.t0 && d.idleAt > d.busyAt && performance.now() - d.idleAt > 1000; }"""
+
+
+def _move_once(page, img, kind, loc, label, m, timeout, status=None) -> Move:
+    page.evaluate(_JS_HOOK_KERNEL)
+    before = status.inner_text() if status is not None else None
+    page.evaluate("t => { window.__dl.target = t; window.__dl.t0 = null; window.__dl.t1 = null; }",
+                  img.element_handle())
+    if kind == "slider":
+        now, hi, lo = (float(loc.get_attribute(a) or "nan") for a in
+                       ("aria-valuenow", "aria-valuemax", "aria-valuemin"))
+        up = (m % 2 == 0)
+        if now >= hi:
+            up = False
+        elif now <= lo:
+            up = True
+        action = "ArrowRight" if up else "ArrowLeft"
+        loc.focus()
+        loc.press(action)
+    elif kind == "dropdown":
+        n = loc.locator("option").count()
+        cur = loc.evaluate("s => s.selectedIndex")
+        nxt = (cur + 1) % n
+        action = f"select option {nxt}"
+        loc.select_option(index=nxt)
+    elif kind in ("checkbox", "button"):
+        action = "click"
+        loc.click()
+    else:
+        n = loc.count()
+        active = [i for i in range(n) if "mod-active" in (loc.nth(i).get_attribute("class") or "")]
+        nxt = ((active[0] if active else -1) + 1) % n
+        action = f"click button {nxt}"
+        loc.nth(nxt).click()
+    ms = None
+    try:
+        page.wait_for_function(_JS_SETTLED, timeout=timeout * 1000, polling=50)
+        ms = page.evaluate("() => window.__dl.t1 === null ? null : window.__dl.t1 - window.__dl.t0")
+    except Exception:  # noqa: BLE001 - playwright TimeoutError: nothing happened at all
+        pass
+    if ms is not None:
+        return Move(label, kind, action, round(ms, 1), "image")
+    if status is not None and status.inner_text() != before:
+        return Move(label, kind, action, None, "status")
+    return Move(label, kind, action, None)

@@ -1,0 +1,133 @@
+"""Every notebook, run as a learner runs it: in JupyterLab, in Chromium, with the mouse and keys.
+
+nbval executes notebooks without a front-end: no slider is ever moved and a widget that
+cannot render still passes. Here each notebook in ``notebooks/`` (found at collection
+time) is opened in a real JupyterLab, run with Run > Run All Cells, and checked for a
+kernel-selection dialog, error outputs and widgets that did not render; then every
+control of every explorer on the page is moved and its figure must change.
+
+The fixtures in ``tests/fixtures/`` are broken on purpose; the last tests show that
+each kind of breakage is detected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import labdriver
+from browser_run import EXPLORER_BUDGET, MOVE_TIMEOUT, MOVES, NOTEBOOK_TIMEOUT, RECORD, REPO
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+OPEN_KINDS = {"kernel-dialog", "kernel-mismatch", "dialog", "open-timeout"}
+WIDGET_KINDS = {"widget-error", "widget-empty", "widget-as-text"}
+
+
+def _fmt(failures) -> str:
+    return "\n".join(f"  - {f}" for f in failures)
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def notebook_run(request, lab, lab_page, screenshots):
+    """One notebook opened and run through Run > Run All Cells (its page stays open for the checks)."""
+    path = f"notebooks/{request.param.name}"
+    run = labdriver.run_notebook(lab_page, path, timeout=NOTEBOOK_TIMEOUT,
+                                 screenshot_dir=screenshots)
+    RECORD.notebooks.append({
+        "notebook": request.param.name, "open_s": round(run.open_s, 2), "run_all_s": round(run.run_s, 2),
+        "screenshot_s": round(run.shot_s, 2),
+        "failures": [str(f) for f in run.failures],
+        "screenshot": str(run.screenshot) if run.screenshot else None,
+    })
+    yield run
+    run.close()
+    lab.shutdown_kernels()
+
+
+def test_notebook_opens_with_its_kernel_and_no_dialog(notebook_run):
+    bad = [f for f in notebook_run.failures if f.kind in OPEN_KINDS]
+    assert not bad, f"{notebook_run.path} did not open cleanly:\n{_fmt(bad)}"
+
+
+def test_run_all_cells_finishes_without_errors(notebook_run):
+    bad = [f for f in notebook_run.failures if f.kind not in OPEN_KINDS | WIDGET_KINDS]
+    assert not bad, (f"{notebook_run.path}: Run All Cells went wrong in the browser "
+                     f"(screenshot {notebook_run.screenshot}):\n{_fmt(bad)}")
+
+
+def test_every_widget_renders(notebook_run):
+    bad = [f for f in notebook_run.failures if f.kind in WIDGET_KINDS]
+    assert not bad, (f"{notebook_run.path}: widgets did not render "
+                     f"(screenshot {notebook_run.screenshot}):\n{_fmt(bad)}")
+
+
+def test_every_explorer_redraws_when_its_controls_move(notebook_run, screenshots):
+    blocking = {"kernel-dialog", "dialog", "open-timeout", "timeout", "kernel-dead"}
+    if notebook_run.kinds() & blocking:
+        pytest.skip(f"{notebook_run.path} did not run, so its explorers cannot be moved "
+                    "(reported by the tests above)")
+    checks = labdriver.exercise_explorers(
+        notebook_run.page, notebook_run.path, moves_per_control=MOVES,
+        move_timeout=MOVE_TIMEOUT, budget_s=EXPLORER_BUDGET, screenshot_dir=screenshots / "explorers",
+    )
+    RECORD.explorers += [c.as_dict() for c in checks]
+    if not checks:
+        pytest.skip(f"{notebook_run.path} shows no dlnotes explorer")
+    bad = [f for c in checks for f in c.failures]
+    unmoved = [c.name for c in checks if not c.moves]
+    assert not bad, f"{notebook_run.path}: explorers did not respond:\n{_fmt(bad)}"
+    assert not unmoved, f"{notebook_run.path}: explorers without a control the test could move: {unmoved}"
+
+
+# --------------------------------------------------------------------------- broken on purpose
+def _run_fixture(lab_page, screenshots, name, timeout=90):
+    return labdriver.run_notebook(lab_page, f"fixtures/{name}", timeout=timeout,
+                                  screenshot_dir=screenshots / "fixtures")
+
+
+def test_wrong_kernelspec_is_reported_as_a_kernel_dialog(lab, lab_page, screenshots):
+    run = _run_fixture(lab_page, screenshots, "broken_kernelspec.ipynb")
+    try:
+        assert "kernel-dialog" in run.kinds(), f"not detected; found: {run.failures}"
+    finally:
+        run.close()
+        lab.shutdown_kernels()
+
+
+def test_unknown_kernelspec_silently_replaced_is_reported(lab, lab_page, screenshots):
+    # With language_info "python", JupyterLab starts the only Python kernel without asking.
+    run = _run_fixture(lab_page, screenshots, "wrong_kernelspec_same_language.ipynb")
+    try:
+        assert "kernel-mismatch" in run.kinds(), f"not detected; found: {run.failures}"
+    finally:
+        run.close()
+        lab.shutdown_kernels()
+
+
+def test_missing_widget_model_closed_widget_and_error_are_reported(lab, lab_page, screenshots):
+    run = _run_fixture(lab_page, screenshots, "broken_widget.ipynb")
+    try:
+        kinds = run.kinds()
+        assert "widget-error" in kinds, f"missing widget model not detected; found: {run.failures}"
+        assert "widget-as-text" in kinds, f"closed widget not detected; found: {run.failures}"
+        assert "error-output" in kinds, f"ZeroDivisionError not detected; found: {run.failures}"
+        assert not kinds & OPEN_KINDS, f"the fixture itself should open fine: {run.failures}"
+    finally:
+        run.close()
+        lab.shutdown_kernels()
+
+
+def test_explorer_whose_figure_never_changes_is_reported(lab, lab_page, screenshots):
+    run = _run_fixture(lab_page, screenshots, "frozen_explorer.ipynb")
+    try:
+        assert not run.failures, f"the fixture should run cleanly: {run.failures}"
+        checks = labdriver.exercise_explorers(run.page, run.path, move_timeout=5,
+                                              screenshot_dir=screenshots / "fixtures")
+        assert len(checks) == 1, f"expected one explorer on the page, found {len(checks)}"
+        kinds = {f.kind for f in checks[0].failures}
+        assert kinds == {"explorer-unchanged"}, f"frozen figure not detected: {checks[0].failures}"
+    finally:
+        run.close()
+        lab.shutdown_kernels()

@@ -1,0 +1,79 @@
+"""`make bench`: the measurements are real, and README's Performance section is generated."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from benchmarks import readme
+from benchmarks.__main__ import machine, percentile, run_notebook, summary
+
+
+def test_percentile_matches_linear_interpolation():
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([10], 95) == 10
+    assert percentile(list(range(101)), 95) == pytest.approx(95)
+    assert percentile([], 50) is None
+
+
+def test_readme_section_between_markers_is_replaced_and_the_rest_kept():
+    text = "# dlnotes\n\n## Performance\n<!-- perf:start -->\nold numbers\n<!-- perf:end -->\n\n## License\n"
+    new = readme.render(text, "| a | b |\n")
+    assert "old numbers" not in new and "| a | b |" in new
+    assert new.startswith("# dlnotes\n\n## Performance\n<!-- perf:start -->")
+    assert new.endswith("<!-- perf:end -->\n\n## License\n")
+    assert readme.render(new, "| a | b |\n") == new, "rendering twice must change nothing"
+
+
+def test_readme_without_markers_is_a_clear_error():
+    with pytest.raises(ValueError, match="perf:start"):
+        readme.render("# no markers here\n", "x")
+
+
+def test_machine_reports_cpu_cores_and_ram():
+    m = machine()
+    assert m["cpu"] and m["cores"] >= 1
+    assert m["ram_gib"] is None or m["ram_gib"] > 0
+
+
+def test_notebook_run_measures_time_and_kernel_peak_memory(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLNOTES_SMOKE", "1")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    # Holding ~80 MiB for a moment must show up in the kernel's peak memory.
+    nb.cells = [nbformat.v4.new_code_cell("import time\nblock = bytearray(80 * 2**20)\nblock[::4096] = b'x' * len(block[::4096])\ntime.sleep(0.5)")]
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, path)
+    row = run_notebook(path, smoke=True, timeout=60)
+    assert row["status"] == "ok", row
+    assert row["seconds"] > 0.4
+    assert row["peak_rss_mib"] is not None and row["peak_rss_mib"] > 80, row
+
+
+def test_notebook_run_records_an_error_instead_of_raising(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLNOTES_SMOKE", "1")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("1 / 0")]
+    path = tmp_path / "bad.ipynb"
+    nbformat.write(nb, path)
+    row = run_notebook(path, smoke=True, timeout=60)
+    assert row["status"] == "error" and "ZeroDivisionError" in row["error"]
+
+
+def test_summary_has_a_row_per_notebook_and_explorer_with_browser_latency():
+    mach = {"date": "2026-01-01T00:00:00", "cpu": "Test CPU", "cores": 2, "ram_gib": 8.0, "python": "3.11"}
+    notebooks = [{"notebook": "01_x.ipynb", "mode": "smoke", "seconds": 3.2, "peak_rss_mib": 300.0,
+                  "status": "ok", "error": None}]
+    explorers = [{"explorer": "perceptron.decision_line_explorer", "expensive": False, "median_ms": 21.0,
+                  "p95_ms": 30.0, "samples": 200}]
+    browser = {"chromium": "150", "moves_per_control": 4, "suite_wall_s": 100,
+               "explorers": [{"notebook": "01_x.ipynb", "index": 0, "factory": "decision_line_explorer",
+                              "median_ms": 180.0, "p95_ms": 250.0, "samples": 8}],
+               "notebooks": [{"notebook": "01_x.ipynb", "open_s": 5.0, "run_all_s": 9.0, "failures": []}]}
+    md = summary(mach, notebooks, explorers, browser, {"bench_conv": {"status": "ok", "seconds": 2.0,
+                                                                        "result": {"accuracy": 0.91}}})
+    assert "Test CPU" in md and "2 cores" in md
+    assert "| 01_x.ipynb | 3.2 | 300.0 |" in md
+    assert "| `perceptron.decision_line_explorer` | cheap | 21.0 | 30.0 | 200 | 180.0 | 250.0 |" in md
+    assert "accuracy = 0.91" in md
