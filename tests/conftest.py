@@ -39,3 +39,9 @@ def _never_download(monkeypatch):
         raise AssertionError(f"a test tried to download {name}; tests must use local files")
 
     monkeypatch.setattr(dlnotes.data, "_download", refuse)
+
+
+@pytest.fixture(autouse=True)
+def _tmp_run_cache(monkeypatch, tmp_path_factory):
+    """Training runs cached by tests go to a temporary folder, never to the repo's data/cache/."""
+    monkeypatch.setenv("DLNOTES_CACHE", str(tmp_path_factory.getbasetemp() / "runcache"))

@@ -1,0 +1,409 @@
+"""The seed-004 Keras models (Keras 3) and the MNIST data preparation they share.
+
+Models (all end in a 10-way softmax, 输出层):
+
+==================  ==========================================================  ===========
+builder             layers                                                      parameters
+==================  ==========================================================  ===========
+``softmax_model``   Input(784) → Dense(10, softmax)                             7,850
+``mlp``             Input(784) → Dense(128, relu) → [Dropout] → Dense(128,      118,282
+                    relu) → [Dropout] → Dense(10, softmax)
+``cnn``             Input(28,28,1) → Conv2D(32,3×3,relu) → MaxPool(2) →         34,826
+                    Conv2D(64,3×3,relu) → MaxPool(2) → Flatten → Dropout(0.5)
+                    → Dense(10, softmax)   (keras-io ``mnist_convnet``)
+==================  ==========================================================  ===========
+
+A Dense layer from ``n_in`` to ``n_out`` units has ``n_in * n_out`` weights plus
+``n_out`` biases; a Conv2D layer with ``k×k`` kernels from ``c_in`` to ``c_out``
+channels has ``k*k*c_in*c_out + c_out``. Dropout, pooling, Flatten and activations
+have no parameters. :func:`dense_params`, :func:`mlp_params` and :func:`cnn_params`
+compute these counts so tests and notebooks can check ``model.count_params()``.
+
+:func:`prepare` turns the uint8 images of :mod:`dlnotes.data` into normalised float32
+arrays with a seeded train / validation split; :func:`train` fits a :class:`RunConfig`
+and returns the model with a JSON-friendly result (history, test metrics, timings).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "CNN_RECIPE",
+    "MLP_RECIPE",
+    "MODELS",
+    "OPTIMIZERS",
+    "Prepared",
+    "RunConfig",
+    "SEED_TABLE",
+    "cnn",
+    "cnn_params",
+    "compile_model",
+    "dense_params",
+    "layer_table",
+    "make_optimizer",
+    "mlp",
+    "mlp_functional",
+    "mlp_params",
+    "normalize",
+    "prepare",
+    "softmax_model",
+    "to_one_hot",
+    "train",
+]
+
+MODELS = ("softmax", "mlp", "cnn")
+"""Model names a :class:`RunConfig` may ask for."""
+OPTIMIZERS = ("sgd", "rmsprop", "adam")
+"""Optimiser names a :class:`RunConfig` may ask for (Keras' defaults apart from the learning rate)."""
+SCHEDULES = ("constant", "cosine")
+"""Learning-rate schedules: constant, or cosine decay from ``lr`` to 0 over all steps."""
+
+
+# --- parameter counts ------------------------------------------------------------------------
+def dense_params(n_in: int, n_out: int) -> int:
+    """Parameters of a Dense layer: n_in*n_out weights + n_out biases."""
+    return int(n_in) * int(n_out) + int(n_out)
+
+
+def mlp_params(hidden: int = 128, input_dim: int = 784, classes: int = 10, layers: int = 2) -> int:
+    """Parameters of an MLP input_dim → hidden (×layers) → classes; 118,282 for 784-128-128-10."""
+    sizes = [input_dim] + [hidden] * layers + [classes]
+    return sum(dense_params(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def cnn_params(filters=(32, 64), kernel: int = 3, image: int = 28, channels: int = 1, classes: int = 10) -> int:
+    """Parameters of the compact CNN (conv–pool–conv–pool–dense); 34,826 for MNIST."""
+    total, c_in, side = 0, channels, image
+    for c_out in filters:
+        total += kernel * kernel * c_in * c_out + c_out
+        side = (side - kernel + 1) // 2  # 'valid' convolution, then 2×2 max pooling
+        c_in = c_out
+    return total + dense_params(side * side * c_in, classes)
+
+
+# --- data ----------------------------------------------------------------------------------------
+def normalize(images, *, flatten: bool = True) -> np.ndarray:
+    """uint8 images (N, 28, 28) → float32 in [0, 1]: (N, 784) if ``flatten`` else (N, 28, 28, 1)."""
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"expected images of shape (N, height, width), got shape {images.shape}")
+    x = images.astype(np.float32) / 255.0
+    return x.reshape(len(x), images.shape[1] * images.shape[2]) if flatten else x[..., None]
+
+
+def to_one_hot(labels, classes: int = 10) -> np.ndarray:
+    """Integer labels (N,) → one-hot float32 (N, classes) (独热编码), as ``keras.utils.to_categorical``."""
+    from dlnotes.functions import one_hot
+
+    return one_hot(np.asarray(labels).astype(np.int64), classes).astype(np.float32)
+
+
+@dataclass
+class Prepared:
+    """Normalised arrays ready for Keras: x_* float32, y_* integer labels (N,) or one-hot (N, 10)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    name: str = "mnist"
+    seed: int = 0
+
+    @property
+    def sizes(self) -> dict:
+        """Numbers of train / validation / test samples."""
+        return {"train": len(self.x_train), "val": len(self.x_val), "test": len(self.x_test)}
+
+    def describe(self) -> dict:
+        """Everything that identifies this data for the run cache: name, sizes, input shape, seed."""
+        return {
+            "name": self.name,
+            **self.sizes,
+            "input_shape": list(self.x_train.shape[1:]),
+            "one_hot": bool(self.y_train.ndim == 2),
+            "split_seed": int(self.seed),
+        }
+
+
+def prepare(train, test, *, n_train=None, n_val=5000, n_test=None, flatten=True, one_hot=False,
+            seed=0, name="mnist") -> Prepared:
+    """Split ``(x, y)`` train/test pairs into normalised train / validation / test sets (seeded).
+
+    ``n_val`` images are set aside from the (shuffled) training images for validation;
+    ``n_train`` (default: all the rest) and ``n_test`` (default: all) take subsets.
+    """
+    (x_tr, y_tr), (x_te, y_te) = train, test
+    if len(x_tr) != len(y_tr) or len(x_te) != len(y_te):
+        raise ValueError("images and labels must have the same length")
+    n_val = int(n_val)
+    if not 0 <= n_val < len(x_tr):
+        raise ValueError(f"n_val must be between 0 and {len(x_tr) - 1}, got {n_val}")
+    rest = len(x_tr) - n_val
+    n_train = rest if n_train is None else int(n_train)
+    if not 1 <= n_train <= rest:
+        raise ValueError(f"n_train must be between 1 and {rest} (the images left after validation), got {n_train}")
+    n_test = len(x_te) if n_test is None else int(n_test)
+    if not 1 <= n_test <= len(x_te):
+        raise ValueError(f"n_test must be between 1 and {len(x_te)}, got {n_test}")
+    order = np.random.default_rng(seed).permutation(len(x_tr))
+    val_idx, tr_idx = order[:n_val], order[n_val:n_val + n_train]
+
+    def labels(y):
+        y = np.asarray(y).astype(np.int64)
+        return to_one_hot(y) if one_hot else y
+
+    return Prepared(
+        normalize(x_tr[tr_idx], flatten=flatten), labels(y_tr[tr_idx]),
+        normalize(x_tr[val_idx], flatten=flatten), labels(y_tr[val_idx]),
+        normalize(x_te[:n_test], flatten=flatten), labels(y_te[:n_test]),
+        name=name, seed=seed,
+    )
+
+
+# --- models ----------------------------------------------------------------------------------------
+def _keras():
+    import keras
+
+    return keras
+
+
+def softmax_model(input_dim: int = 784, classes: int = 10):
+    """The seed's 1-layer model: Input(784) → Dense(10, softmax); 7,850 parameters."""
+    keras = _keras()
+    return keras.Sequential(
+        [keras.Input((input_dim,)), keras.layers.Dense(classes, activation="softmax", name="softmax")],
+        name="softmax_regression",
+    )
+
+
+def _check_rates(dropout, l2):
+    if not 0.0 <= float(dropout) < 1.0:
+        raise ValueError(f"dropout rate must be in [0, 1): a rate of 1 would drop every unit; got {dropout}")
+    if float(l2) < 0:
+        raise ValueError(f"the L2 factor must be >= 0, got {l2}")
+
+
+def mlp(hidden: int = 128, dropout: float = 0.0, l2: float = 0.0, input_dim: int = 784, classes: int = 10):
+    """784 → hidden → hidden → 10 ReLU MLP, Dropout after each hidden layer when dropout > 0, L2 on kernels."""
+    keras = _keras()
+    _check_rates(dropout, l2)
+    if int(hidden) < 1:
+        raise ValueError(f"hidden must be a positive number of units, got {hidden}")
+    reg = keras.regularizers.L2(float(l2)) if l2 else None
+    layers = [keras.Input((input_dim,))]
+    for i in (1, 2):
+        layers.append(keras.layers.Dense(int(hidden), activation="relu", kernel_regularizer=reg, name=f"hidden{i}"))
+        if dropout:
+            layers.append(keras.layers.Dropout(float(dropout), name=f"dropout{i}"))
+    layers.append(keras.layers.Dense(classes, activation="softmax", kernel_regularizer=reg, name="output"))
+    return keras.Sequential(layers, name="mlp")
+
+
+def mlp_functional(hidden: int = 128, dropout: float = 0.0, l2: float = 0.0, input_dim: int = 784, classes: int = 10):
+    """The same MLP as :func:`mlp`, written with the functional API (inputs → outputs)."""
+    keras = _keras()
+    _check_rates(dropout, l2)
+    reg = keras.regularizers.L2(float(l2)) if l2 else None
+    inputs = keras.Input((input_dim,))
+    h = inputs
+    for i in (1, 2):
+        h = keras.layers.Dense(int(hidden), activation="relu", kernel_regularizer=reg, name=f"hidden{i}")(h)
+        if dropout:
+            h = keras.layers.Dropout(float(dropout), name=f"dropout{i}")(h)
+    outputs = keras.layers.Dense(classes, activation="softmax", kernel_regularizer=reg, name="output")(h)
+    return keras.Model(inputs, outputs, name="mlp_functional")
+
+
+def cnn(input_shape=(28, 28, 1), classes: int = 10, dropout: float = 0.5):
+    """Conv(32)–Pool–Conv(64)–Pool–Flatten–Dropout–Dense(10), as keras-io mnist_convnet; 34,826 parameters."""
+    keras = _keras()
+    _check_rates(dropout, 0.0)
+    L = keras.layers
+    return keras.Sequential(
+        [
+            keras.Input(tuple(input_shape)),
+            L.Conv2D(32, 3, activation="relu", name="conv1"),
+            L.MaxPooling2D(2, name="pool1"),
+            L.Conv2D(64, 3, activation="relu", name="conv2"),
+            L.MaxPooling2D(2, name="pool2"),
+            L.Flatten(name="flatten"),
+            L.Dropout(float(dropout), name="dropout"),
+            L.Dense(classes, activation="softmax", name="output"),
+        ],
+        name="cnn",
+    )
+
+
+def layer_table(model) -> list[tuple[str, str, tuple, int]]:
+    """(name, layer class, output shape without the batch axis, parameters) for each layer."""
+    rows = []
+    for layer in model.layers:
+        shape = tuple(layer.output.shape[1:])
+        rows.append((layer.name, type(layer).__name__, shape, int(layer.count_params())))
+    return rows
+
+
+# --- training ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunConfig:
+    """Every setting of one training run; two equal configs on the same data give the same run."""
+
+    model: str = "mlp"
+    hidden: int = 128
+    dropout: float = 0.0
+    l2: float = 0.0
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    batch_size: int = 128
+    epochs: int = 5
+    schedule: str = "constant"
+
+    def __post_init__(self):
+        if self.model not in MODELS:
+            raise ValueError(f"unknown model {self.model!r}; choose one of {MODELS}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {OPTIMIZERS}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"unknown schedule {self.schedule!r}; choose one of {SCHEDULES}")
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"the learning rate must be a positive number, got {self.lr}")
+        if int(self.batch_size) < 1 or int(self.epochs) < 1 or int(self.hidden) < 1:
+            raise ValueError("batch_size, epochs and hidden must be positive integers")
+        _check_rates(self.dropout, self.l2)
+        # Normalise types so that equal settings give equal cache keys (128 vs 128.0).
+        for f, kind in (("hidden", int), ("batch_size", int), ("epochs", int),
+                        ("dropout", float), ("l2", float), ("lr", float)):
+            object.__setattr__(self, f, kind(getattr(self, f)))
+        object.__setattr__(self, "dropout", round(self.dropout, 6))
+        object.__setattr__(self, "lr", float(f"{self.lr:.6g}"))
+
+    def as_dict(self) -> dict:
+        """The settings as a plain dict (JSON-friendly)."""
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes) -> "RunConfig":
+        """A copy with some settings changed."""
+        return dataclasses.replace(self, **changes)
+
+    def label(self) -> str:
+        """A short human-readable description, e.g. 'mlp h128 drop0.3 adam lr1e-3 bs128 20ep'."""
+        parts = [self.model]
+        if self.model == "mlp":
+            parts.append(f"h{self.hidden}")
+        if self.dropout:
+            parts.append(f"drop{self.dropout:g}")
+        if self.l2:
+            parts.append(f"l2={self.l2:g}")
+        parts += [self.optimizer, f"lr{self.lr:.2g}", f"bs{self.batch_size}", f"{self.epochs}ep"]
+        if self.schedule != "constant":
+            parts.append(self.schedule)
+        return " ".join(parts)
+
+
+SEED_TABLE = [
+    ("1-layer softmax", RunConfig(model="softmax", optimizer="sgd", lr=0.01, batch_size=128, epochs=200), 0.9227),
+    ("784-128-128-10 ReLU", RunConfig(model="mlp", optimizer="sgd", lr=0.01, batch_size=128, epochs=20), 0.9468),
+    ("same + dropout 0.3", RunConfig(model="mlp", dropout=0.3, optimizer="sgd", lr=0.01, batch_size=128, epochs=20), 0.9424),
+    ("same + dropout, RMSprop", RunConfig(model="mlp", dropout=0.3, optimizer="rmsprop", lr=0.001, batch_size=128, epochs=20), 0.9777),
+    ("same + dropout, Adam", RunConfig(model="mlp", dropout=0.3, optimizer="adam", lr=0.001, batch_size=128, epochs=20), 0.9805),
+]
+"""Seed 004's five configurations: (name, config, the seed's reported test accuracy)."""
+
+
+MLP_RECIPE = RunConfig(model="mlp", hidden=128, dropout=0.1, optimizer="adam", lr=3e-3, batch_size=256,
+                       epochs=10, schedule="cosine")
+"""The fast full-MNIST recipe for the seed's 784-128-128-10 MLP (≥ 98 % test accuracy; see benchmarks/)."""
+CNN_RECIPE = RunConfig(model="cnn", dropout=0.5, optimizer="adam", lr=2e-3, batch_size=128, epochs=15,
+                       schedule="cosine")
+"""The fast full-MNIST recipe for the compact CNN (≥ 99.2 % test accuracy; see benchmarks/)."""
+
+
+def make_optimizer(name: str, lr: float, *, decay_steps: int | None = None):
+    """A Keras optimiser by name; with ``decay_steps`` the rate follows a cosine from lr to 0."""
+    keras = _keras()
+    rate = keras.optimizers.schedules.CosineDecay(lr, decay_steps) if decay_steps else lr
+    if name == "sgd":
+        return keras.optimizers.SGD(learning_rate=rate)
+    if name == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate=rate)
+    if name == "adam":
+        return keras.optimizers.Adam(learning_rate=rate)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {OPTIMIZERS}")
+
+
+def build(config: RunConfig, input_shape):
+    """The model a :class:`RunConfig` names, for inputs of ``input_shape`` (without the batch axis)."""
+    if config.model == "softmax":
+        return softmax_model(int(np.prod(input_shape)))
+    if config.model == "mlp":
+        return mlp(config.hidden, config.dropout, config.l2, input_dim=int(np.prod(input_shape)))
+    return cnn(tuple(input_shape), dropout=config.dropout)
+
+
+def compile_model(model, optimizer="adam", *, one_hot=False, **kw):
+    """Compile with cross-entropy (categorical for one-hot labels, sparse for integers) and accuracy."""
+    loss = "categorical_crossentropy" if one_hot else "sparse_categorical_crossentropy"
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"], **kw)
+    return model
+
+
+def _timer_callback():
+    keras = _keras()
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._t0 = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._t0)
+
+    return EpochTimer()
+
+
+def train(config: RunConfig, data: Prepared, *, seed: int = 0, callbacks=(), verbose=0, validate=True):
+    """Fit ``config`` on ``data`` after seeding Python, NumPy and TensorFlow with ``seed``; returns ``(model, result)``.
+
+    ``result`` is a JSON-friendly dict: ``history`` (per-epoch lists ``loss``,
+    ``accuracy`` and, with ``validate``, ``val_loss``, ``val_accuracy``),
+    ``test_loss``, ``test_accuracy``, ``epoch_seconds`` (list), ``train_seconds``,
+    ``params``.
+    """
+    keras = _keras()
+    if not isinstance(config, RunConfig):
+        raise TypeError(f"config must be a RunConfig, got {type(config).__name__}")
+    keras.utils.set_random_seed(int(seed))
+    model = build(config, data.x_train.shape[1:])
+    steps = math.ceil(len(data.x_train) / config.batch_size) * config.epochs
+    opt = make_optimizer(config.optimizer, config.lr, decay_steps=steps if config.schedule == "cosine" else None)
+    compile_model(model, opt, one_hot=data.y_train.ndim == 2)
+    timer = _timer_callback()
+    val = (data.x_val, data.y_val) if validate and len(data.x_val) else None
+    t0 = time.perf_counter()
+    hist = model.fit(
+        data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs,
+        validation_data=val, verbose=verbose, callbacks=[timer, *callbacks], shuffle=True,
+    )
+    train_seconds = time.perf_counter() - t0
+    test_loss, test_acc = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
+    history = {k: [float(v) for v in vs] for k, vs in hist.history.items()}
+    result = {
+        "history": history,
+        "test_loss": float(test_loss),
+        "test_accuracy": float(test_acc),
+        "epoch_seconds": [float(s) for s in timer.seconds],
+        "train_seconds": float(train_seconds),
+        "params": int(model.count_params()),
+    }
+    return model, result

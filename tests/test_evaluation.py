@@ -1,0 +1,124 @@
+"""Evaluation helpers: confusion matrix, precision / recall, mistakes, predictions, CNN feature maps."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from dlnotes import evaluation as ev
+from dlnotes.explorer import figure, randomize
+
+
+def test_confusion_matrix_counts_true_rows_and_predicted_columns():
+    cm = ev.confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2], classes=3)
+    np.testing.assert_array_equal(cm, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+    assert cm.sum() == 6
+
+
+def test_confusion_matrix_accepts_one_hot_labels():
+    y = np.eye(3)[[0, 1, 2]]
+    np.testing.assert_array_equal(ev.confusion_matrix(y, [0, 1, 1], classes=3), [[1, 0, 0], [0, 1, 0], [0, 1, 0]])
+
+
+def test_precision_and_recall_match_their_definitions():
+    cm = np.array([[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+    p, r = ev.precision_recall(cm)
+    np.testing.assert_allclose(p, [1 / 2, 1 / 2, 2 / 2])
+    np.testing.assert_allclose(r, [1 / 2, 1 / 1, 2 / 3])
+
+
+def test_precision_of_a_never_predicted_class_is_zero_without_warnings():
+    cm = np.array([[2, 0], [1, 0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p, r = ev.precision_recall(cm)
+    assert p[1] == 0 and r[1] == 0
+
+
+def test_predicted_class_is_the_argmax_of_the_probabilities():
+    probs = np.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]])
+    np.testing.assert_array_equal(ev.predict_classes(probs), [1, 0])
+    with pytest.raises(ValueError, match="shape"):
+        ev.predict_classes(np.array([0.1, 0.9]))
+
+
+def test_most_confident_mistakes_come_first():
+    probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.3, 0.7], [0.95, 0.05]])
+    y = np.array([0, 0, 0, 1, 1])  # wrong: #1 (0.8), #2 (0.6), #4 (0.95)
+    np.testing.assert_array_equal(ev.most_confident_mistakes(probs, y, k=5), [4, 1, 2])
+    np.testing.assert_array_equal(ev.most_confident_mistakes(probs, y, k=1), [4])
+
+
+def test_bad_labels_give_clear_errors():
+    with pytest.raises(ValueError, match="same length"):
+        ev.confusion_matrix([0, 1], [0])
+    with pytest.raises(ValueError, match="0..2"):
+        ev.confusion_matrix([0, 3], [0, 1], classes=3)
+    with pytest.raises(ValueError, match="square"):
+        ev.precision_recall(np.zeros((2, 3)))
+
+
+def test_model_predictions_go_through_predict_and_argmax():
+    from dlnotes.keras_models import softmax_model
+
+    model = softmax_model()
+    x = np.random.default_rng(0).random((7, 784)).astype(np.float32)
+    probs = ev.predict_proba(model, x)
+    assert probs.shape == (7, 10)
+    np.testing.assert_allclose(probs.sum(axis=1), 1, rtol=1e-5)
+    np.testing.assert_array_equal(ev.predict_classes(probs), np.argmax(model.predict(x, verbose=0), axis=1))
+
+
+def test_plots_draw_on_the_given_axes_without_pyplot():
+    before = len(plt.get_fignums())
+    fig, axes = figure(1, 3)
+    cm = ev.confusion_matrix(np.arange(20) % 10, (np.arange(20) + 1) % 10)
+    ev.plot_confusion(cm, axes[0])
+    probs = np.full((20, 10), 0.05)
+    probs[np.arange(20), (np.arange(20) + 1) % 10] = 0.55
+    images = np.random.default_rng(0).random((20, 28, 28))
+    ev.plot_prediction(images[0], probs[0], axes[1], axes[2], true_label=0)
+    assert len(axes[2].patches) == 10
+    fig2, axes2 = figure(2, 3)
+    ev.plot_mistakes(images, np.arange(20) % 10, probs, [0, 1, 2], axes2)
+    assert len(plt.get_fignums()) == before
+
+
+def test_feature_maps_have_the_documented_shapes():
+    from dlnotes.keras_models import cnn
+
+    maps = ev.feature_maps(cnn(), np.zeros((2, 28, 28, 1), np.float32))
+    assert {k: v.shape for k, v in maps.items()} == {
+        "conv1": (2, 26, 26, 32), "pool1": (2, 13, 13, 32), "conv2": (2, 11, 11, 64), "pool2": (2, 5, 5, 64)}
+
+
+def test_mosaic_tiles_channels_into_one_image():
+    tiles = ev.mosaic(np.random.default_rng(0).random((5, 5, 64)), cols=8)
+    assert tiles.shape == (8 * 6 - 1, 8 * 6 - 1)
+    assert np.nanmin(tiles) == 0 and np.nanmax(tiles) == 1
+
+
+def test_feature_map_explorer_redraws_for_every_control_and_survives_random_settings(shared_data):
+    from dlnotes.keras_models import cnn
+
+    images = np.random.default_rng(0).random((4, 28, 28, 1)).astype(np.float32)
+    e = ev.feature_map_explorer(cnn(), images, labels=[0, 1, 2, 3])
+    assert e.error is None
+    png = e.png
+    e.set(digit=2)
+    assert e.png != png
+    png = e.png
+    e.set(view="filters")
+    assert e.png != png
+    before = len(plt.get_fignums())
+    rng = np.random.default_rng(0)
+    times = []
+    for _ in range(200):
+        randomize(e, rng)
+        assert e.error is None and e.warnings == []
+        times.append(e.last_update_ms)
+    assert len(plt.get_fignums()) == before
+    print(f"feature_map_explorer median update {np.median(times):.1f} ms")

@@ -1,0 +1,150 @@
+"""The chapter-08 hyperparameter explorer: controls train or recall runs; sweeps; never downloads."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from dlnotes import hyper
+from dlnotes.explorer import randomize
+from dlnotes.keras_models import RunConfig, prepare
+from dlnotes.runcache import RunCache
+
+
+@pytest.fixture(autouse=True)
+def _no_keras_download(monkeypatch):
+    import keras
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a test tried to download through keras.utils.get_file")
+
+    monkeypatch.setattr(keras.utils, "get_file", refuse)
+
+
+@pytest.fixture(scope="module")
+def tiny(shared_data):
+    from dlnotes.data import load_mnist
+
+    return prepare(*load_mnist(), n_train=300, n_val=100, n_test=200)
+
+
+@pytest.fixture
+def explorer(tiny, tmp_path):
+    return hyper.HyperExplorer(tiny, cache=RunCache(tmp_path / "runs"), max_epochs=2, epochs=1)
+
+
+def test_building_the_explorer_recalls_but_never_trains(explorer):
+    assert explorer.error is None and explorer.last is None
+    assert "not in the cache" in explorer.status
+    assert explorer.cache.entries() == []
+    assert explorer.png.startswith(b"\x89PNG")
+
+
+def test_moving_a_control_trains_then_the_same_setting_is_recalled(explorer):
+    png0 = explorer.png
+    explorer.set(lr=3e-3)
+    first = explorer.last
+    assert explorer.error is None and first["recalled"] is False
+    assert len(explorer.cache.entries()) == 1 and "trained in" in explorer.status
+    assert explorer.png != png0
+    assert explorer.progress.value == explorer.progress.max == 1 and "accuracy" in explorer.progress_text.value
+    explorer.set(lr=1e-3)
+    explorer.set(lr=3e-3)
+    again = explorer.last
+    assert again["recalled"] is True and "recalled from the cache" in explorer.status
+    assert again["result"]["history"] == first["result"]["history"]
+    assert len(explorer.runs) == 2, "the overlay keeps one entry per distinct setting"
+    assert explorer.table.value.count("<tr>") == 3  # header + 2 runs
+
+
+@pytest.mark.parametrize("name, value", [("optimizer", "sgd"), ("lr", 1e-2), ("dropout", 0.5),
+                                         ("hidden", 32), ("batch_size", 32), ("epochs", 2)])
+def test_every_control_changes_the_trained_configuration(explorer, name, value):
+    explorer.set(lr=2e-3)
+    before, png = explorer.last["config"], explorer.png
+    explorer.set(**{name: value})
+    after = explorer.last["config"]
+    assert explorer.error is None and explorer.last["recalled"] is False
+    assert getattr(after, name) == pytest.approx(value) and after != before
+    assert explorer.png != png
+
+
+def test_curves_of_the_selected_runs_are_overlaid(explorer):
+    explorer.set(epochs=2)
+    explorer.set(dropout=0.3)
+    lines = explorer._lines
+    for i, run in enumerate(explorer.runs):
+        np.testing.assert_allclose(lines[i]["acc"].get_ydata(), run["result"]["history"]["val_accuracy"])
+        np.testing.assert_allclose(lines[i]["train_loss"].get_ydata(), run["result"]["history"]["loss"])
+    assert len(lines[len(explorer.runs)]["acc"].get_xdata()) == 0
+    explorer.buttons["clear"].click()
+    assert explorer.runs == [] and len(lines[0]["acc"].get_xdata()) == 0
+
+
+def test_sweep_button_trains_a_grid_and_plots_accuracy_against_it(explorer, monkeypatch):
+    monkeypatch.setitem(hyper.SWEEP_GRIDS, "dropout", [0.0, 0.6])
+    explorer.sweep_choice.value = "dropout"
+    explorer.buttons["sweep"].click()
+    assert explorer.error is None, explorer.error
+    param, points = explorer.sweep_results
+    assert param == "dropout" and [p[0] for p in points] == [0.0, 0.6]
+    assert len(explorer.cache.entries()) == 2
+    np.testing.assert_allclose(explorer._sweep_val.get_xdata(), [0.0, 0.6])
+    assert explorer.progress.value == explorer.progress.max == 2
+    # a second sweep recalls every point
+    explorer.buttons["sweep"].click()
+    assert len(explorer.cache.entries()) == 2 and explorer.sweep_results[1] == points
+
+
+def test_epoch_sweep_reads_one_long_run(explorer):
+    explorer.sweep_choice.value = "epochs"
+    explorer.buttons["sweep"].click()
+    param, points = explorer.sweep_results
+    assert param == "epochs" and [p[0] for p in points] == [1, 2]
+    assert len(explorer.cache.entries()) == 1
+
+
+def test_a_diverging_learning_rate_gives_a_message_not_an_error(explorer):
+    explorer.set(optimizer="sgd", lr=1.0)
+    assert explorer.error is None and explorer.warnings == []
+    explorer.set(optimizer="adam", lr=1.0)
+    assert explorer.error is None and explorer.warnings == []
+
+
+def test_random_settings_never_fail_or_leak_figures(explorer):
+    before = len(plt.get_fignums())
+    rng = np.random.default_rng(0)
+    for _ in range(3):  # each setting trains a model; the shared sweep in test_explorer.py adds 3 more
+        randomize(explorer, rng)
+        assert explorer.error is None, explorer.error
+        assert explorer.warnings == []
+    assert len(plt.get_fignums()) == before
+
+
+def test_cached_run_reports_progress_each_epoch(tiny, tmp_path):
+    seen = []
+    cfg = RunConfig(epochs=2, batch_size=100)
+    result, recalled = hyper.cached_run(cfg, tiny, cache=RunCache(tmp_path), progress=lambda d, t, s: seen.append((d, t, s)))
+    assert not recalled and len(result["history"]["loss"]) == 2
+    assert (1, 2.0) in [(d, t) for d, t, _ in seen] and seen[-1][:2] == (2, 2.0)
+    assert "val" in seen[-1][2]
+
+
+def test_default_data_reads_the_local_file_and_never_downloads(shared_data, monkeypatch):
+    monkeypatch.setenv("DLNOTES_DATA", str(shared_data))
+    hyper.default_data.cache_clear()
+    data = hyper.default_data(n_train=100, n_val=50, n_test=60)
+    assert data.sizes == {"train": 100, "val": 50, "test": 60}
+    hyper.default_data.cache_clear()
+
+
+def test_a_run_interrupted_mid_training_stores_nothing(tiny, tmp_path):
+    cache = RunCache(tmp_path)
+
+    def interrupt(done, total, text):
+        raise KeyboardInterrupt  # what pressing "interrupt the kernel" raises inside fit
+
+    with pytest.raises(KeyboardInterrupt):
+        hyper.cached_run(RunConfig(epochs=2), tiny, cache=cache, progress=interrupt)
+    assert cache.entries() == [] and list(tmp_path.iterdir()) == []

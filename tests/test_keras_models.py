@@ -1,0 +1,135 @@
+"""Chapter 08/09 models: the documented layer structure and parameter counts, and data preparation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dlnotes import keras_models as km
+
+
+def test_softmax_model_is_one_dense_layer_with_7850_parameters():
+    model = km.softmax_model()
+    assert [t[1] for t in km.layer_table(model)] == ["Dense"]
+    assert model.count_params() == 7850 == km.dense_params(784, 10)
+    assert model.output_shape == (None, 10)
+
+
+def test_mlp_has_the_seed_structure_and_118282_parameters():
+    model = km.mlp()
+    rows = km.layer_table(model)
+    assert [(r[1], r[2]) for r in rows] == [("Dense", (128,)), ("Dense", (128,)), ("Dense", (10,))]
+    assert [r[3] for r in rows] == [100480, 16512, 1290]
+    assert model.count_params() == 118282 == km.mlp_params(128)
+
+
+@pytest.mark.parametrize("hidden", [16, 64, 300])
+def test_mlp_parameter_formula_matches_keras_for_any_width(hidden):
+    assert km.mlp(hidden).count_params() == km.mlp_params(hidden) == 785 * hidden + (hidden + 1) * hidden + (hidden + 1) * 10
+
+
+def test_dropout_adds_layers_but_no_parameters():
+    model = km.mlp(dropout=0.3)
+    kinds = [r[1] for r in km.layer_table(model)]
+    assert kinds == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    assert model.count_params() == 118282
+    assert model.get_layer("dropout1").rate == pytest.approx(0.3)
+
+
+def test_l2_regulariser_adds_lambda_times_sum_of_squared_weights():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = km.mlp(hidden=8, l2=0.01)
+    kernels = [l.kernel.numpy() for l in model.layers if hasattr(l, "kernel")]
+    expected = 0.01 * sum(float((k.astype(np.float64) ** 2).sum()) for k in kernels)
+    got = sum(float(x) for x in model.losses)
+    assert got == pytest.approx(expected, rel=1e-5)
+
+
+def test_cnn_matches_keras_io_mnist_convnet():
+    rows = km.layer_table(km.cnn())
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        ("Conv2D", (26, 26, 32), 320), ("MaxPooling2D", (13, 13, 32), 0),
+        ("Conv2D", (11, 11, 64), 18496), ("MaxPooling2D", (5, 5, 64), 0),
+        ("Flatten", (1600,), 0), ("Dropout", (1600,), 0), ("Dense", (10,), 16010),
+    ]
+    assert km.cnn().count_params() == 34826 == km.cnn_params()
+
+
+def test_sequential_and_functional_mlp_compute_the_same_function():
+    seq, fun = km.mlp(hidden=32), km.mlp_functional(hidden=32)
+    assert seq.count_params() == fun.count_params()
+    fun.set_weights(seq.get_weights())
+    x = np.random.default_rng(0).random((5, 784)).astype(np.float32)
+    np.testing.assert_allclose(seq.predict(x, verbose=0), fun.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs, match", [({"dropout": 1.0}, "dropout"), ({"dropout": -0.1}, "dropout"),
+                                            ({"l2": -1}, "L2"), ({"hidden": 0}, "hidden")])
+def test_bad_model_settings_give_clear_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        km.mlp(**kwargs)
+
+
+def _fake_mnist(n_train=300, n_test=50, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8)
+    xt = rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8)
+    return (x, np.arange(n_train) % 10), (xt, np.arange(n_test) % 10)
+
+
+def test_prepare_normalises_splits_and_is_seeded():
+    train, test = _fake_mnist()
+    a = km.prepare(train, test, n_val=60, n_train=200, seed=3)
+    b = km.prepare(train, test, n_val=60, n_train=200, seed=3)
+    c = km.prepare(train, test, n_val=60, n_train=200, seed=4)
+    assert a.sizes == {"train": 200, "val": 60, "test": 50}
+    assert a.x_train.dtype == np.float32 and a.x_train.shape == (200, 784)
+    assert 0.0 <= a.x_train.min() and a.x_train.max() <= 1.0
+    np.testing.assert_array_equal(a.x_val, b.x_val)
+    assert not np.array_equal(a.x_val, c.x_val)
+    # train and validation never share an image
+    rows = {r.tobytes() for r in a.x_train}
+    assert not any(r.tobytes() in rows for r in a.x_val)
+
+
+def test_prepare_one_hot_and_image_shape():
+    train, test = _fake_mnist()
+    p = km.prepare(train, test, n_val=10, flatten=False, one_hot=True)
+    assert p.x_train.shape[1:] == (28, 28, 1)
+    assert p.y_train.shape == (290, 10) and np.all(p.y_train.sum(axis=1) == 1)
+    np.testing.assert_array_equal(p.y_test.argmax(axis=1), test[1])
+
+
+def test_prepare_rejects_impossible_sizes():
+    train, test = _fake_mnist()
+    with pytest.raises(ValueError, match="n_train"):
+        km.prepare(train, test, n_val=100, n_train=201)
+    with pytest.raises(ValueError, match="n_val"):
+        km.prepare(train, test, n_val=300)
+
+
+def test_run_config_normalises_types_and_rejects_bad_values():
+    assert km.RunConfig(hidden=128.0, lr=0.001) == km.RunConfig(hidden=128, lr=1e-3)
+    for bad in ({"optimizer": "adamw"}, {"lr": 0}, {"lr": float("nan")}, {"model": "rnn"}, {"epochs": 0}):
+        with pytest.raises(ValueError):
+            km.RunConfig(**bad)
+
+
+def test_seed_table_lists_the_five_seed_configurations():
+    names = [n for n, _, _ in km.SEED_TABLE]
+    assert len(names) == 5
+    assert [c.optimizer for _, c, _ in km.SEED_TABLE] == ["sgd", "sgd", "sgd", "rmsprop", "adam"]
+    assert [acc for _, _, acc in km.SEED_TABLE] == [0.9227, 0.9468, 0.9424, 0.9777, 0.9805]
+
+
+def test_training_on_real_mnist_learns(shared_data):
+    from dlnotes.data import load_mnist
+
+    data = km.prepare(*load_mnist(), n_train=2000, n_val=500, n_test=1000)
+    cfg = km.RunConfig(model="mlp", epochs=3, batch_size=64, lr=2e-3)
+    _, a = km.train(cfg, data, seed=0)
+    assert a["test_accuracy"] > 0.85, a["test_accuracy"]
+    assert len(a["history"]["val_accuracy"]) == 3 and len(a["epoch_seconds"]) == 3
+    assert a["params"] == 118282
