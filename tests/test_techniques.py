@@ -214,7 +214,10 @@ def test_initializers_draw_like_the_keras_initializers_of_the_same_name(name):
     ours = initialize(name, shape, np.random.default_rng(0))
     theirs = np.asarray(keras.initializers.get(name)(shape), dtype=float)
     assert abs(ours.std() / theirs.std() - 1) < 0.03, f"{name}: std {ours.std():.4g} vs Keras {theirs.std():.4g}"
-    assert abs(np.abs(ours).max() / np.abs(theirs).max() - 1) < 0.03, f"{name}: range differs from Keras"
+    # the 99th percentile of |w| sees the bounds of uniform and truncated draws, yet is not
+    # as noisy as the maximum of an untruncated normal sample (Keras' draw is unseeded)
+    q_ours, q_theirs = np.quantile(np.abs(ours), 0.99), np.quantile(np.abs(theirs), 0.99)
+    assert abs(q_ours / q_theirs - 1) < 0.03, f"{name}: range differs from Keras ({q_ours:.4g} vs {q_theirs:.4g})"
     assert abs(ours.mean()) < 3 * ours.std() / np.sqrt(ours.size)
 
 
