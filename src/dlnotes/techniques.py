@@ -525,7 +525,8 @@ def early_stopping_explorer():
             v[...] = hist["snapshots"][best - 1][k]
         img.set_data(_class1_probability(net, grid).reshape(gshape))
         b_title.set_text(f"restored weights of epoch {best} (validation loss {val[best - 1]:.3f})")
-        c_title.set_text(f"black line: stops at epoch {stop}; green circle: best epoch {best}")
+        c_title.set_text(f"patience {int(patience)}, min_delta {min_delta:.3f}: stops at epoch {stop} (black), "
+                         f"best epoch {best} (green)")
         if not es.stopped:
             return f"never stopped within {len(val)} epochs; the best epoch was {best}"
         return (f"stops at epoch {stop} (saved {len(val) - stop} epochs) and restores epoch {best}: "
