@@ -175,7 +175,6 @@ def activation_explorer():
         "x0": slider("point x0", -6, 6, 0.1, 1.0),
     }
     explorer = Explorer(update, controls, fig, title="Activation and its derivative")
-    fig.set_layout_engine("none")  # keep the first layout: re-computing it on every move is slow
     return explorer
 
 
@@ -237,5 +236,4 @@ def vanishing_gradient_explorer():
         "init": dropdown("weights drawn by", _INITS, "glorot_normal"),
     }
     explorer = Explorer(update, controls, fig, title="Vanishing gradients in a deep chain")
-    fig.set_layout_engine("none")
     return explorer

@@ -8,12 +8,10 @@ background and, on every later frame, restores it and draws just the moving arti
 
 from __future__ import annotations
 
-import io
 
-import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from dlnotes.explorer import Explorer
+from dlnotes.explorer import Explorer, canvas_png, freeze_layout
 
 __all__ = ["BlitExplorer", "Blitter"]
 
@@ -38,12 +36,8 @@ class Blitter:
             canvas = FigureCanvasAgg(self.fig)
         size = canvas.get_width_height(physical=True)
         if self.stale or self._background is None or self._size != size:
-            if self._background is None and self.fig.get_layout_engine() is not None:
-                canvas.draw()  # lay the figure out once, then freeze it so the background stays put
-                try:
-                    self.fig.set_layout_engine("none")
-                except RuntimeError:  # a colorbar pins the engine
-                    pass
+            if self._background is None:
+                freeze_layout(self.fig, canvas)  # so the cached background stays put
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.fig.bbox)
             self._size = size
@@ -54,10 +48,7 @@ class Blitter:
         renderer = canvas.get_renderer()
         for artist in self.dynamic:
             artist.draw(renderer)
-        rgba = PIL.Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        rgba.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        return canvas_png(canvas)
 
 
 class BlitExplorer(Explorer):
@@ -69,6 +60,4 @@ class BlitExplorer(Explorer):
 
     def _render(self) -> None:
         """Render through the blitter; sets ``png`` and the image widget like every explorer."""
-        self.png = self.blitter.png()
-        self.image.value = self.png
-        self.renders += 1
+        self._show(self.blitter.png())

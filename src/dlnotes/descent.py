@@ -168,7 +168,6 @@ def derivative_explorer():
         "x0": slider("point x0", -2, 2, 0.25, 1.0),
     }
     explorer = Explorer(update, controls, fig, title="Numerical differentiation")
-    fig.set_layout_engine("none")  # keep the first layout: re-computing it on every move is slow
     return explorer
 
 
@@ -303,7 +302,6 @@ def descent_explorer():
         "steps": int_slider("steps", 1, 100, 20),
     }
     explorer = Explorer(update, controls, fig, title="Gradient descent and the learning rate")
-    fig.set_layout_engine("none")
     return explorer
 
 
@@ -428,5 +426,4 @@ def minibatch_explorer():
         "epochs": int_slider("epochs", 1, 10, 3),
     }
     explorer = Explorer(update, controls, fig, title="Mini-batch gradient descent")
-    fig.set_layout_engine("none")
     return explorer

@@ -230,5 +230,4 @@ def feature_map_explorer(model=None, images=None, labels=None) -> Explorer:
 
     controls = {"digit": int_slider("test digit", 0, len(images) - 1, 0), "view": dropdown("layer", options, conv_names[0])}
     explorer = Explorer(update, controls, fig, title="Inside the CNN" + ("" if trained else " (untrained)"))
-    fig.set_layout_engine("none")  # the layout was computed by the first render; keep it fixed (faster)
     return explorer

@@ -280,24 +280,36 @@ class Explorer:
             self.message.value = _escape(self.status)
 
     def _render(self) -> None:
-        canvas = self._canvas
         if self.renders == 0:
-            canvas.draw()
-            if self.figure.get_layout_engine() is not None:
-                # Constrained layout is costly: lay the figure out once, then freeze it.
-                try:
-                    self.figure.set_layout_engine(None)
-                except RuntimeError:  # a colorbar pins the engine
-                    pass
-        canvas.draw()
-        width, height = canvas.get_width_height(physical=True)
-        rgba = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        # Fast PNG compression: the image travels to the browser on every slider move.
-        rgba.convert("RGB").save(buf, format="png", compress_level=1)
-        self.png = buf.getvalue()
-        self.image.value = self.png
+            freeze_layout(self.figure, self._canvas)
+        self._canvas.draw()
+        self._show(canvas_png(self._canvas))
+
+    def _show(self, png: bytes) -> None:
+        """Publish a rendered frame: ``png``, the image widget and the render count."""
+        self.png = png
+        self.image.value = png
         self.renders += 1
+
+
+def freeze_layout(fig: Figure, canvas: FigureCanvasAgg) -> None:
+    """Lay ``fig`` out once with its layout engine, then switch the engine off (layouts are costly)."""
+    if fig.get_layout_engine() is None:
+        return
+    canvas.draw()
+    try:
+        fig.set_layout_engine(None)
+    except RuntimeError:  # a colorbar pins the engine
+        fig.set_layout_engine("none")
+
+
+def canvas_png(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas' current pixels as PNG bytes, fast-compressed (a frame travels on every move)."""
+    width, height = canvas.get_width_height(physical=True)
+    rgba = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    rgba.convert("RGB").save(buf, format="png", compress_level=1)
+    return buf.getvalue()
 
 
 def _escape(text: str) -> str:

@@ -113,7 +113,6 @@ def softmax_explorer():
         "shift": slider("shift C added to every a", 0, 1000, 10, 0),
     }
     explorer = Explorer(update, controls, fig, title="Softmax: temperature and overflow")
-    fig.set_layout_engine("none")  # keep the first layout: re-computing it on every move is slow
     return explorer
 
 
@@ -198,5 +197,4 @@ def loss_explorer():
                            "even"),
     }
     explorer = Explorer(update, controls, fig, title="MSE vs cross-entropy")
-    fig.set_layout_engine("none")
     return explorer

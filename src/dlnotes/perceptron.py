@@ -238,7 +238,6 @@ def decision_line_explorer():
         "b": slider("bias b (= −θ)", -1.5, 1.5, 0.05, -0.2),
     }
     explorer = Explorer(update, controls, fig, title="Perceptron decision line")
-    fig.set_layout_engine("none")  # keep the first layout: re-computing it on every move is slow
     return explorer
 
 
@@ -319,5 +318,4 @@ def learning_rule_explorer():
 
     explorer = Explorer(update, controls, fig, buttons={"step": (step_button, advance)},
                         title="Perceptron learning rule")
-    fig.set_layout_engine("none")
     return explorer
