@@ -175,7 +175,7 @@ def _candidates(name: str) -> list[Path]:
 
 def _download(name: str, mirror: str | None) -> Path:
     try:
-        from keras.utils import get_file
+        from keras.utils import get_file  # TensorFlow is heavy: imported only to download
     except Exception as exc:  # pragma: no cover - keras is a dependency
         raise DatasetOfflineError(f"Keras is not importable, so {name} cannot be downloaded. {_help(name)}") from exc
     if mirror:
@@ -199,7 +199,7 @@ def _download(name: str, mirror: str | None) -> Path:
 
 def _download_fashion_via_keras() -> Path:
     """Fashion-MNIST comes from Keras as four .gz files; store them once as one .npz in data/."""
-    from keras.datasets import fashion_mnist
+    from keras.datasets import fashion_mnist  # TensorFlow is heavy: imported only to download
 
     (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
     target = REPO_DATA / "fashion_mnist.npz"
