@@ -22,14 +22,14 @@ Numerics and models
 - ``network``        Sequential, MLP, simple_cnn (network builders) [04, 06]
 - ``training``       THE one numpy training loop: train, Trainer (step-wise), EarlyStopping [04, 05]
 - ``playground``     the TensorFlow-Playground-style explorer [04]
-- ``optimizers``     SGD, Momentum, AdaGrad, RMSProp, Adam with ``update(params, grads)`` [05]
+- ``optimizers``     numpy SGD, Momentum, AdaGrad, RMSProp, Adam; ``OPTIMIZERS`` + ``make_optimizer`` [05]
 - ``initializers``   zeros, random_uniform/normal, Glorot, He (Keras names) [05]
 - ``techniques``     chapter-05 explorers [05]
 - ``conv``           convolution arithmetic: output size, im2col/col2im, naive conv, layouts [06]
 - ``cnn_explorers``  output size, feature maps, pooling explorers [06]
 - ``tfbasics``       dtype tables from the libraries, traced graphs [07]
-- ``keras_models``, ``runcache``, ``hyper``, ``evaluation``  Keras MNIST models, run cache,
-  hyperparameter explorer, confusion matrix and friends [08, 09]
+- ``keras_models``, ``runcache``, ``hyper``, ``evaluation``  Keras MNIST models (with
+  ``KERAS_OPTIMIZERS``), run cache, hyperparameter explorer, confusion matrix and friends [08, 09]
 """
 
 import os

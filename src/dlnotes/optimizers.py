@@ -1,4 +1,6 @@
-"""Optimisers (优化器) sharing one interface: ``update(params, grads)`` changes params in place.
+"""The numpy optimisers (优化器) sharing one interface: ``update(params, grads)`` changes params in place.
+
+(The Keras ones, by name, are :data:`dlnotes.keras_models.KERAS_OPTIMIZERS` / ``make_keras_optimizer``.)
 
 ``params`` and ``grads`` are dicts name -> ndarray with the same keys (e.g. a
 network's ``params`` and ``grads``). State (velocities, moment estimates) is kept per
