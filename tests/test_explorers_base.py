@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -42,7 +44,7 @@ def test_moving_a_slider_redraws_the_same_figure_in_place():
     assert e.figure is fig and e.png != png and calls[-1] == 2.0
     assert np.allclose(line.get_ydata(), np.sin(2.0 * np.linspace(0, 6, 50)))
     assert len(plt.get_fignums()) == before, "an explorer must not open pyplot figures"
-    assert e.status == "freq=2.0" and e.message.value == "freq=2.0"
+    assert e.status == "freq=2.0" and "freq=2.0" in e.message.value
 
 
 def test_an_exception_shows_a_message_instead_of_escaping():
@@ -66,6 +68,139 @@ def test_cheap_explorers_update_continuously_expensive_ones_on_release():
     assert cheap.controls["freq"].continuous_update is True
     assert costly.controls["freq"].continuous_update is False
     assert costly.progress.layout.visibility == "visible" and costly.progress_text.value == "half way"
+
+
+def test_progress_never_shows_an_earlier_runs_numbers():
+    fig, _ = ex.figure(figsize=(3, 2))
+    runs = []
+
+    def update(n, progress):
+        if n == 1:  # a run that trains and reports ...
+            progress(3, 3, "epoch 3/3 · accuracy 0.923")
+        runs.append(n)  # ... and one recalled from a cache, which reports nothing
+
+    e = ex.Explorer(update, {"n": ex.int_slider("n", 0, 2, 1)}, fig, expensive=True)
+    assert e.progress_text.value == "epoch 3/3 · accuracy 0.923"
+    e.controls["n"].value = 2
+    assert e.progress_text.value == "" and e.progress.value == 0
+
+
+# --- the look: natural size, labels, notices --------------------------------------------------
+def test_the_figure_is_shown_at_its_natural_size_whatever_the_status_line_says():
+    e, _, _ = _sine()
+    w, h = (round(v * ex.CSS_DPI) for v in e.figure.get_size_inches())
+    assert e.size_css == (w, h) == (288, 192)
+    assert e.image.layout.width == f"{w}px" and e.image.layout.height == "auto"
+    assert e.message.layout.width == f"{w}px", "a long status wraps under the figure instead of widening it"
+    from PIL import Image
+    import io
+    assert Image.open(io.BytesIO(e.png)).size == (w * ex.PIXEL_RATIO, h * ex.PIXEL_RATIO), "rendered for 2x screens"
+
+
+def test_a_figure_too_wide_to_sit_beside_the_controls_is_refused():
+    with pytest.raises(ValueError, match="figsize must be at most"):
+        ex.figure(figsize=(8.0, 3.0))
+
+
+def test_labels_sit_above_their_controls_with_the_long_form_as_tooltip():
+    s = ex.slider("stride S", 1, 4, 1, 1, unit="px", help="how far the window moves per step")
+    assert s.description == "stride S (px)" and s.tooltip == "how far the window moves per step"
+    e, _, _ = _sine()
+    assert "dlnotes-explorer-controls" in e.widget.children[0]._dom_classes
+    assert "flex-wrap: wrap" in ex._CSS and "width: 100% !important" in ex._CSS
+
+
+def test_a_reply_greys_out_controls_that_do_nothing_and_says_why():
+    fig, _ = ex.figure(figsize=(3, 2))
+
+    def update(kind, k):
+        return ex.Reply(f"{kind} {k}", inactive={} if kind == "custom" else {"k": "only for kind = custom"})
+
+    controls = {"kind": ex.dropdown("kind", ["named", "custom"]), "k": ex.slider("k", 0, 1, 0.1, 0.5, help="a weight")}
+    e = ex.Explorer(update, controls, fig)
+    assert e.controls["k"].disabled and not e.active("k")
+    assert e.controls["k"].tooltip == "a weight — only for kind = custom"
+    e.controls["kind"].value = "custom"
+    assert not e.controls["k"].disabled and e.active("k") and e.controls["k"].tooltip == "a weight"
+
+
+def test_hidden_controls_leave_the_column_and_come_back():
+    fig, _ = ex.figure(figsize=(3, 2))
+    controls = {"kind": ex.dropdown("kind", ["named", "custom"]), "k": ex.slider("k", 0, 1, 0.1, 0.5)}
+    e = ex.Explorer(lambda kind, k: ex.Reply(hidden=() if kind == "custom" else ("k",)), controls, fig)
+    assert e.controls["k"].layout.display == "none" and not e.active("k")
+    e.controls["kind"].value = "custom"
+    assert e.controls["k"].layout.display is None and e.active("k")
+
+
+def test_a_slider_range_follows_the_state_and_its_value_moves_inside():
+    fig, _ = ex.figure(figsize=(3, 2))
+    seen = []
+
+    def update(n, window):
+        seen.append((n, window))
+        return ex.Reply(limits={"window": (0, n * n - 1)})
+
+    e = ex.Explorer(update, {"n": ex.int_slider("n", 1, 7, 7), "window": ex.int_slider("window", 0, 48, 40)}, fig)
+    assert e.controls["window"].max == 48 and e.controls["window"].value == 40
+    e.controls["n"].value = 3
+    assert e.controls["window"].max == 8 and e.controls["window"].value == 8
+    assert seen[-1] == (3, 8), "the figure is redrawn with the value moved into range"
+    e.controls["n"].value = 7
+    assert e.controls["window"].max == 48 and e.controls["window"].value == 8
+
+
+def test_a_teaching_notice_looks_different_from_an_error():
+    e, _, _ = _sine()
+    fig, _ = ex.figure(figsize=(3, 2))
+    n = ex.Explorer(lambda s: ex.Reply("3×3 windows", notice="stride 2 does not fit"),
+                    {"s": ex.int_slider("s", 1, 3, 2)}, fig)
+    assert "dlnotes-notice" in n.message.value and "stride 2 does not fit" in n.message.value
+    assert "cannot be drawn" not in n.message.value and "⚠" not in n.message.value
+    e.controls["kind"].value = "bad"
+    assert "dlnotes-error" in e.message.value and "⚠" in e.message.value
+
+
+def test_a_reply_naming_an_unknown_control_is_an_error_not_a_crash():
+    fig, _ = ex.figure(figsize=(3, 2))
+    e = ex.Explorer(lambda s: ex.Reply(inactive=["nope"]), {"s": ex.int_slider("s", 1, 3, 2)}, fig)
+    assert e.error and "nope" in e.error
+
+
+# --- rendering: the caches draw what matplotlib draws ------------------------------------------------
+def _pixels(canvas):
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def test_cached_text_and_axes_draw_what_plain_agg_draws():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig, ax = ex.figure(figsize=(4, 3))
+    (line,) = ax.plot([0, 1], [0, 1])
+    ax.set_xlabel("input x")
+    ax.set_title("a title")
+    cached = ex.ExplorerCanvas(fig)
+    for xmax in (1, 1, 1, 5, 5, 5):  # unchanged limits are stamped from the cache; new limits redraw
+        ax.set_xlim(0, xmax)
+        line.set_data([0, xmax], [0, 1])
+        a = _pixels(cached)
+        b = _pixels(FigureCanvasAgg(fig))
+        fig.canvas = cached
+        differs = np.abs(a - b).max(axis=-1) > 96
+        assert differs.mean() < 0.003, f"xmax={xmax}: {differs.mean():.4f} of the pixels differ"
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        assert str(xmax) in "".join(labels)
+
+
+def test_frames_are_valid_pngs_of_the_canvas():
+    import io
+
+    from PIL import Image
+
+    e, _, _ = _sine()
+    decoded = np.asarray(Image.open(io.BytesIO(e.png)).convert("RGB"))
+    assert np.array_equal(decoded, np.asarray(e._canvas.buffer_rgba())[..., :3])
 
 
 def test_set_changes_several_controls_with_one_redraw():
@@ -125,3 +260,23 @@ def test_registered_explorer_builds_and_survives_random_settings(name):
             ex.randomize(e, rng)
             assert not e.warnings, f"{name} warned: {e.warnings}"
     assert len(plt.get_fignums()) == before, f"{name} leaked pyplot figures"
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_registered_explorer_has_the_collections_look(name):
+    """Fits beside its controls, no text under 9 pt, plain-number ticks, labels short enough to show whole."""
+    from matplotlib.text import Text
+
+    from dlnotes.style import MIN_FONT_PT
+
+    e = REGISTRY[name]()
+    w, h = e.figure.get_size_inches()
+    assert w <= ex.MAX_FIGSIZE[0] and h <= ex.MAX_FIGSIZE[1], f"{name}: figsize {w}x{h} does not fit beside the controls"
+    small = {t.get_text()[:30] for t in e.figure.findobj(Text)
+             if t.get_visible() and t.get_text() and t.get_fontsize() < MIN_FONT_PT}
+    assert not small, f"{name}: text smaller than {MIN_FONT_PT} pt: {sorted(small)}"
+    ticks = [t.get_text() for ax in e.figure.axes for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+    assert not [t for t in ticks if "1e" in t or "$" in t], f"{name}: scientific tick labels {ticks}"
+    for w in e.controls.values():
+        text = re.sub(r"<[^>]+>", "", w.description)  # a colour swatch is markup, not text
+        assert len(text) <= 30, f"{name}: label {text!r} is too long to show whole; use help="

@@ -34,36 +34,67 @@ def explorer(tiny, tmp_path):
     return hyper.HyperExplorer(tiny, cache=RunCache(tmp_path / "runs"), max_epochs=2, epochs=1)
 
 
+def _train(explorer, **values):
+    """Move controls as a learner does, then press Train."""
+    explorer.set(**values)
+    explorer.buttons["train"].click()
+    return explorer
+
+
 def test_building_the_explorer_recalls_but_never_trains(explorer):
     assert explorer.error is None and explorer.last is None
-    assert "not in the cache" in explorer.status
+    assert "not trained yet" in explorer.status and "press Train" in explorer.status
     assert explorer.cache.entries() == []
     assert explorer.png.startswith(b"\x89PNG")
 
 
-def test_moving_a_control_trains_then_the_same_setting_is_recalled(explorer):
+def test_moving_a_control_never_trains_it_says_what_train_will_cost(explorer):
     png0 = explorer.png
     explorer.set(lr=3e-3)
+    assert explorer.cache.entries() == [] and explorer.last is None
+    assert "not trained yet" in explorer.status and " s" in explorer.status and explorer.png != png0
+    assert explorer.progress.value == 0 and "not trained yet" in explorer.progress_text.value
+    assert explorer.active("train")
+
+
+def test_train_trains_then_moving_back_to_that_setting_recalls_it_at_once(explorer):
+    _train(explorer, lr=3e-3)
     first = explorer.last
     assert explorer.error is None and first["recalled"] is False
     assert len(explorer.cache.entries()) == 1 and "trained in" in explorer.status
-    assert explorer.png != png0
     assert explorer.progress.value == explorer.progress.max == 1 and "accuracy" in explorer.progress_text.value
+    assert not explorer.active("train"), "a trained setting has nothing left to train"
     explorer.set(lr=1e-3)
+    assert "accuracy" not in explorer.progress_text.value, "the bar must not show the previous run's numbers"
     explorer.set(lr=3e-3)
     again = explorer.last
     assert again["recalled"] is True and "recalled from the cache" in explorer.status
+    assert explorer.progress_text.value == "recalled from the cache"
     assert again["result"]["history"] == first["result"]["history"]
+    _train(explorer, lr=1e-3)
     assert len(explorer.runs) == 2, "the overlay keeps one entry per distinct setting"
     assert explorer.table.value.count("<tr>") == 3  # header + 2 runs
+
+
+def test_the_estimate_comes_from_recorded_epoch_times(explorer):
+    guess, recorded = explorer.estimate(hyper.RunConfig(hidden=128, epochs=1))
+    assert not recorded
+    _train(explorer, lr=3e-3)
+    seconds = float(np.mean(explorer.last["result"]["epoch_seconds"]))
+    estimate, recorded = hyper.estimate_seconds(hyper.RunConfig(hidden=128, epochs=2), explorer.data.sizes["train"],
+                                                explorer.timings)
+    assert recorded and estimate == pytest.approx(2 * seconds, rel=0.01), "same size, twice the epochs"
+    bigger, _ = hyper.estimate_seconds(hyper.RunConfig(hidden=512, epochs=2), explorer.data.sizes["train"],
+                                       explorer.timings)
+    assert bigger > estimate
 
 
 @pytest.mark.parametrize("name, value", [("optimizer", "sgd"), ("lr", 1e-2), ("dropout", 0.5),
                                          ("hidden", 32), ("batch_size", 32), ("epochs", 2)])
 def test_every_control_changes_the_trained_configuration(explorer, name, value):
-    explorer.set(lr=2e-3)
+    _train(explorer, lr=2e-3)
     before, png = explorer.last["config"], explorer.png
-    explorer.set(**{name: value})
+    _train(explorer, **{name: value})
     after = explorer.last["config"]
     assert explorer.error is None and explorer.last["recalled"] is False
     assert getattr(after, name) == pytest.approx(value) and after != before
@@ -71,8 +102,8 @@ def test_every_control_changes_the_trained_configuration(explorer, name, value):
 
 
 def test_curves_of_the_selected_runs_are_overlaid(explorer):
-    explorer.set(epochs=2)
-    explorer.set(dropout=0.3)
+    _train(explorer, epochs=2)
+    _train(explorer, dropout=0.3)
     lines = explorer._lines
     for i, run in enumerate(explorer.runs):
         np.testing.assert_allclose(lines[i]["acc"].get_ydata(), run["result"]["history"]["val_accuracy"])
@@ -80,6 +111,10 @@ def test_curves_of_the_selected_runs_are_overlaid(explorer):
     assert len(lines[len(explorer.runs)]["acc"].get_xdata()) == 0
     explorer.buttons["clear"].click()
     assert explorer.runs == [] and len(lines[0]["acc"].get_xdata()) == 0
+
+
+def test_the_sweep_panel_is_empty_of_axes_until_there_is_a_sweep(explorer):
+    assert not explorer.ax_sweep.axison and "Sweep trains a grid" in explorer._sweep_note.get_text()
 
 
 def test_sweep_button_trains_a_grid_and_plots_accuracy_against_it(explorer, monkeypatch):
@@ -92,6 +127,7 @@ def test_sweep_button_trains_a_grid_and_plots_accuracy_against_it(explorer, monk
     assert len(explorer.cache.entries()) == 2
     np.testing.assert_allclose(explorer._sweep_val.get_xdata(), [0.0, 0.6])
     assert explorer.progress.value == explorer.progress.max == 2
+    assert explorer.ax_sweep.axison and explorer._sweep_note.get_text() == ""
     # a second sweep recalls every point
     explorer.buttons["sweep"].click()
     assert len(explorer.cache.entries()) == 2 and explorer.sweep_results[1] == points
@@ -106,17 +142,19 @@ def test_epoch_sweep_reads_one_long_run(explorer):
 
 
 def test_a_diverging_learning_rate_gives_a_message_not_an_error(explorer):
-    explorer.set(optimizer="sgd", lr=1.0)
+    _train(explorer, optimizer="sgd", lr=1.0)
     assert explorer.error is None and explorer.warnings == []
-    explorer.set(optimizer="adam", lr=1.0)
+    _train(explorer, optimizer="adam", lr=1.0)
     assert explorer.error is None and explorer.warnings == []
 
 
 def test_random_settings_never_fail_or_leak_figures(explorer):
     before = len(plt.get_fignums())
     rng = np.random.default_rng(0)
-    for _ in range(3):  # each setting trains a model; the shared sweep in test_explorer.py adds 3 more
+    for _ in range(3):  # each setting trains a model when Train is pressed
         randomize(explorer, rng)
+        assert explorer.error is None, explorer.error
+        explorer.buttons["train"].click()
         assert explorer.error is None, explorer.error
         assert explorer.warnings == []
     assert len(plt.get_fignums()) == before

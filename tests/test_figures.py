@@ -12,6 +12,7 @@ from dlnotes.data import truth_table
 from dlnotes.evaluation import confusion_matrix
 from dlnotes.explorers.base import figure
 from dlnotes.perceptron import xor_two_layers
+from dlnotes.style import CLASS_COLORS
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +75,7 @@ def test_decision_boundary_covers_the_points_and_follows_the_classifier():
     assert b.grid.shape == (400, 2) and ax.get_title() == "right half is class 1"
     img = b.image.get_array()
     assert img[10, 0, 0] > img[10, 0, 2] and img[10, -1, 2] > img[10, -1, 0], "left orange, right blue"
-    np.testing.assert_allclose(b.train_points.get_facecolors()[:, :3], F.CLASS_COLORS[[0, 1]])
+    np.testing.assert_allclose(b.train_points.get_facecolors()[:, :3], CLASS_COLORS[[0, 1]])
     assert len(b.test_points.get_offsets()) == 0
 
 

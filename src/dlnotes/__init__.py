@@ -10,9 +10,11 @@ Plumbing
 - ``show``          ``show_source(obj)``: the one way a notebook shows the package code it teaches
 - ``checks``        the boundary checks (input contracts) public functions and layers use
 - ``contents``      the chapter list, contents table and environment check [00]
-- ``figures``       every static figure and the shared colours: the decision boundary, the
-                    mosaic, confusion matrix / mistakes, timeline, pipelines, XOR, im2col,
-                    filters, feature maps, loss surfaces [00-09]
+- ``style``         the one look of every figure: fonts (one list, CJK-ready), sizes, colour-blind-safe
+                    colours (classes, optimisers, train / test), plain-number log ticks; applied on import
+- ``figures``       every static figure: the decision boundary, the mosaic, confusion matrix /
+                    mistakes, timeline, pipelines, XOR, im2col, filters, feature maps, loss
+                    surfaces [00-09]
 
 Numerics and models (numpy)
 - ``functions``     activations, softmax, losses, numerical gradient [01-03]
@@ -54,7 +56,10 @@ import os
 # Keep TensorFlow's C++ start-up chatter (CUDA probing on CPU machines) out of the notebooks.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from dlnotes import style  # noqa: E402
 from dlnotes.config import is_smoke, mode, size  # noqa: E402
+
+style.use()  # one look for every figure of the collection, notebooks' own plots included
 
 __all__ = ["is_smoke", "mode", "size"]
 __version__ = "0.1.0"

@@ -1,11 +1,11 @@
-"""The static figures the chapters draw, and the colours every figure shares.
+"""The static figures the chapters draw.
 
 Each ``draw_*`` / ``plot_*`` function draws on the matplotlib Axes it is given first
 (``fig, ax = plt.subplots(...)`` in a notebook, :func:`dlnotes.explorers.base.figure` in an
-explorer), so the notebook keeps the figure size and nothing here opens a window.
+explorer), so the notebook keeps the figure size and nothing here opens a window. Fonts,
+sizes and colours (class colours, optimiser colours, train / test) come from
+:mod:`dlnotes.style`, the one look of every figure.
 
-- colours: :data:`CLASS_COLORS` (class 0 orange, 1 blue, 2 green, in every chapter),
-  :data:`OPTIMIZER_COLORS` (one per optimiser);
 - [00] :func:`draw_ai_ml_dl`, :func:`draw_pipelines`, :func:`plot_timeline` (:data:`HISTORY`);
 - [01] :func:`plot_xor_spaces` — XOR in the input space and in the hidden space;
 - [03] :func:`draw_axis_picture` — what ``axis=0`` and ``axis=1`` sum over;
@@ -21,20 +21,18 @@ explorer), so the notebook keeps the figure size and nothing here opens a window
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Ellipse, Rectangle
 
 from dlnotes.descent import SURFACES
 from dlnotes.evaluation import as_labels, predict_classes
 from dlnotes.perceptron import GATE_WEIGHTS
+from dlnotes.style import (BAD, BLUE, BOUNDARY_CMAP, CLASS_COLORS, DIVERGING_CMAP, GOOD, HIGHLIGHT, ORANGE, TEST, TRAIN,
+                           image_axes)
 
 __all__ = [
-    "BOUNDARY_CMAP",
-    "CLASS_COLORS",
     "DEPTH_ENABLERS",
     "DecisionBoundary",
     "HISTORY",
-    "OPTIMIZER_COLORS",
     "PIPELINES",
     "boundary_extent",
     "draw_ai_ml_dl",
@@ -55,18 +53,6 @@ __all__ = [
     "plane_grid",
     "probability_image",
 ]
-
-# --- colours -----------------------------------------------------------------------------------
-CLASS_COLORS = np.array([[0.96, 0.58, 0.13], [0.03, 0.47, 0.74], [0.18, 0.63, 0.30]])
-"""RGB of class 0 (orange), 1 (blue) and 2 (green), the same in every figure."""
-
-BOUNDARY_CMAP = LinearSegmentedColormap.from_list("dlnotes_boundary", [CLASS_COLORS[0], (1.0, 1.0, 1.0), CLASS_COLORS[1]])
-"""Orange (class 0) through white (undecided) to blue (class 1)."""
-
-OPTIMIZER_COLORS = {"SGD": "#1f77b4", "Momentum": "#ff7f0e", "AdaGrad": "#2ca02c", "RMSProp": "#d62728",
-                    "Adam": "#9467bd"}
-"""One colour per optimiser, the same in every figure of chapter 05."""
-
 
 # --- [00] what deep learning is, and its history ----------------------------------------------
 def draw_ai_ml_dl(ax) -> None:
@@ -105,7 +91,7 @@ def draw_pipelines(ax) -> None:
                 ax.annotate("", xy=(0, 0.5), xycoords=box, xytext=(1, 0.5), textcoords=previous,
                             arrowprops=dict(arrowstyle="->", shrinkA=4, shrinkB=4))
             previous = box
-    ax.text(11.2, -0.3, "green: learned from data", ha="right", fontsize=8, color="#548235")
+    ax.text(11.2, -0.3, "green: learned from data", ha="right", fontsize=9, color="#548235")
     ax.set_xlim(-0.2, 11.3)
     ax.set_ylim(-0.4, 2.4)
     ax.axis("off")
@@ -137,10 +123,10 @@ DEPTH_ENABLERS = [
 
 def plot_timeline(ax) -> None:
     """The 1958–2016 history on ``ax``, one row per event, with what made deep nets trainable in orange."""
-    events = [(y, e, "#2f5597") for y, e, _ in HISTORY] + [(y, e, "#c55a11") for y, e in DEPTH_ENABLERS]
+    events = [(y, e, BLUE) for y, e, _ in HISTORY] + [(y, e, HIGHLIGHT) for y, e in DEPTH_ENABLERS]
     events.sort(key=lambda ev: ev[0])
     ax.axvspan(1970, 2005, color="gray", alpha=0.12)
-    ax.text(1987.5, len(events) - 0.3, "decades when deep nets were hard to train", ha="center", fontsize=8, color="gray")
+    ax.text(1987.5, len(events) - 0.3, "decades when deep nets were hard to train", ha="center", fontsize=9, color="gray")
     for row, (year, event, color) in enumerate(events):
         y = len(events) - 1 - row
         ax.plot([1955, year], [y, y], color=color, lw=0.6, alpha=0.5)
@@ -175,7 +161,7 @@ def plot_xor_spaces(axes, x, hidden, y) -> None:
         pts = np.asarray(pts, dtype=float)
         ax.scatter(pts[:, 0], pts[:, 1], c=CLASS_COLORS[np.asarray(y)], s=120, edgecolors="k")
         ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), title=title, aspect="equal")
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper right")
 
 
 # --- [03] numpy's axis ------------------------------------------------------------------------------
@@ -266,6 +252,7 @@ class DecisionBoundary:
                  test_size: float = 22, test_alpha: float = 1.0):
         self.ax = ax
         self.resolution = int(resolution)
+        image_axes(ax, ticks=True)
         self.image = ax.imshow(np.ones((2, 2, 3)), origin="lower", extent=extent, aspect="auto",
                                interpolation="bilinear")
         self.train_points = ax.scatter([], [], s=point_size, linewidths=0.8, edgecolors="white", zorder=3)
@@ -336,7 +323,7 @@ def draw_im2col(axes, x, col, FH: int, FW: int, S: int = 1) -> None:
             ax.text(c, r, f"{v:g}", ha="center", va="center")
         ax.set_xticks([])
         ax.set_yticks([])
-    for k, (color, style) in enumerate((("tab:red", "-"), ("tab:orange", "--"))):
+    for k, (color, style) in enumerate(((HIGHLIGHT, "-"), (ORANGE, "--"))):
         ax_in.add_patch(Rectangle((k * S - 0.5, -0.5), FW, FH, fill=False, ec=color, lw=3, ls=style))
         ax_col.add_patch(Rectangle((-0.5, k - 0.5), col.shape[1], 1, fill=False, ec=color, lw=3, ls=style))
     ax_in.set_title("input: two of the windows")
@@ -352,7 +339,7 @@ def plot_filters(axes, kernels) -> None:
         ax.axis("off")
     for ax, k in zip(np.ravel(axes), kernels):
         lim = max(float(np.abs(k).max()), 1e-12)
-        ax.imshow(k, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        ax.imshow(k, cmap=DIVERGING_CMAP, vmin=-lim, vmax=lim)
 
 
 # --- [08] training curves and evaluation -----------------------------------------------------------
@@ -361,9 +348,9 @@ def plot_history(ax, history: dict, metric: str = "accuracy", ylabel: str | None
     if metric not in history:
         raise ValueError(f"the history has no {metric!r}; it has {sorted(history)}")
     epochs = np.arange(1, len(history[metric]) + 1)
-    ax.plot(epochs, history[metric], "--", label="train")
+    ax.plot(epochs, history[metric], "--", color=TRAIN, label="train")
     if f"val_{metric}" in history:
-        ax.plot(epochs, history[f"val_{metric}"], label="validation")
+        ax.plot(epochs, history[f"val_{metric}"], color=TEST, label="validation")
     ax.set(xlabel="epoch", ylabel=ylabel or metric)
 
 
@@ -377,11 +364,11 @@ def plot_confusion(ax, cm, class_names=None):
     im = ax.imshow(off, cmap="Reds")
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=7,
-                    color="black" if i != j else "#1a7f37", fontweight="bold" if i == j else "normal")
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=9,
+                    color="black" if i != j else GOOD, fontweight="bold" if i == j else "normal")
     ax.set(xticks=range(n), yticks=range(n), xlabel="predicted", ylabel="true")
-    ax.set_xticklabels(names, rotation=45 if max(len(s) for s in names) > 2 else 0, fontsize=8)
-    ax.set_yticklabels(names, fontsize=8)
+    ax.set_xticklabels(names, rotation=45 if max(len(s) for s in names) > 2 else 0)
+    ax.set_yticklabels(names)
     return im
 
 
@@ -395,7 +382,7 @@ def plot_mistakes(axes, images, y_true, probs, indices, class_names=None):
         ax.axis("off")
     for ax, i in zip(axes, indices):
         ax.imshow(np.asarray(images[i]).reshape(28, 28), cmap="gray_r")
-        ax.set_title(f"{names[y[i]]}→{names[pred[i]]} ({probs[i, pred[i]]:.2f})", fontsize=8, color="#b00020")
+        ax.set_title(f"{names[y[i]]}→{names[pred[i]]} ({probs[i, pred[i]]:.2f})", fontsize=9, color=BAD)
 
 
 def plot_prediction(ax_image, ax_bar, image, probs, true_label=None, class_names=None):
@@ -408,11 +395,11 @@ def plot_prediction(ax_image, ax_bar, image, probs, true_label=None, class_names
     if true_label is not None:
         title += f" (true {names[int(true_label)]})"
     ax_image.set_title(title, fontsize=9)
-    colors = ["#1f77b4"] * len(probs)
-    colors[int(probs.argmax())] = "#d62728"
+    colors = [BLUE] * len(probs)
+    colors[int(probs.argmax())] = HIGHLIGHT
     ax_bar.bar(range(len(probs)), probs, color=colors)
     ax_bar.set(ylim=(0, 1), xticks=range(len(probs)), ylabel="probability")
-    ax_bar.set_xticklabels(names, rotation=45 if max(len(s) for s in names) > 2 else 0, fontsize=8)
+    ax_bar.set_xticklabels(names, rotation=45 if max(len(s) for s in names) > 2 else 0)
 
 
 # --- [09] channels as one image ------------------------------------------------------------------

@@ -66,7 +66,7 @@ def make_key(description: dict) -> str:
 
 
 class RunCache:
-    """A folder of ``<key>.json`` run records; ``get`` / ``put`` / ``run``."""
+    """A folder of ``<key>.json`` run records; ``get`` / ``put`` / ``run``; ``timings`` of the runs stored."""
 
     def __init__(self, directory=None, *, versions: dict | None = None):
         self.directory = Path(directory).expanduser() if directory is not None else default_cache_dir()
@@ -136,6 +136,21 @@ class RunCache:
         result = train()  # an interruption here stores nothing
         self.put(settings, result, data=data, seed=seed)
         return result, False
+
+    def timings(self) -> list[tuple[dict, dict, list]]:
+        """``(settings, data, epoch_seconds)`` of every readable entry that recorded its epoch times
+        (how long runs took on this machine: the hyperparameter explorer estimates from them)."""
+        out = []
+        for path in self.entries():
+            try:
+                entry = json.loads(path.read_text(encoding="utf-8"))
+                description, result = entry["description"], entry["result"]
+                seconds = [float(s) for s in result.get("epoch_seconds", [])]
+                if seconds:
+                    out.append((description["settings"], description["data"], seconds))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue  # unreadable entries are skipped here; get() warns about them
+        return out
 
     def entries(self) -> list[Path]:
         """Paths of every stored entry."""

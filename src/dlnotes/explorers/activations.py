@@ -9,8 +9,9 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from dlnotes.depth import chain_gradients
-from dlnotes.explorers.base import Explorer, dropdown, few_log_ticks, figure, int_slider, register, slider
+from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, register, slider
 from dlnotes.functions import ACTIVATIONS
+from dlnotes.style import GREEN, HIGHLIGHT, NEUTRAL, log_axis
 
 __all__ = ["LEAKY_ALPHA", "activation_explorer", "vanishing_gradient_explorer"]
 
@@ -41,21 +42,21 @@ def _activation(name):
 @register
 def activation_explorer():
     """Pick an activation function; see it, its derivative, and the tangent at a point x0."""
-    fig, (ax_f, ax_d) = figure(1, 2, figsize=(7.2, 3.2))
+    fig, (ax_f, ax_d) = figure(1, 2, figsize=(5.8, 3.0))
     x = np.linspace(-6, 6, 241)
     (curve,) = ax_f.plot([], [], lw=2)
-    (tangent,) = ax_f.plot([], [], "--", color="orange")
-    (dot_f,) = ax_f.plot([], [], "o", color="orange")
-    (dcurve,) = ax_d.plot([], [], lw=2, color="C2")
-    (dot_d,) = ax_d.plot([], [], "o", color="orange")
-    for ax, t in ((ax_f, "f(x)"), (ax_d, "f'(x)  (slope)")):
+    (tangent,) = ax_f.plot([], [], "--", color=HIGHLIGHT)
+    (dot_f,) = ax_f.plot([], [], "o", color=HIGHLIGHT)
+    (dcurve,) = ax_d.plot([], [], lw=2, color=GREEN)
+    (dot_d,) = ax_d.plot([], [], "o", color=HIGHLIGHT)
+    for ax in (ax_f, ax_d):
         ax.set_xlim(-6, 6)
         ax.set_xticks([-6, -3, 0, 3, 6])
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))  # few tick labels: text dominates render time
-        ax.axhline(0, color="0.7", lw=0.8)
-        ax.axvline(0, color="0.7", lw=0.8)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.axhline(0, color=NEUTRAL, lw=0.8)
+        ax.axvline(0, color=NEUTRAL, lw=0.8)
         ax.set_xlabel("x")
-        ax.set_title(t)
+    names = {v: k for k, v in _NAMES.items()}
     ylims = {"step": (-0.2, 1.2), "sigmoid": (-0.2, 1.2), "tanh": (-1.2, 1.2),
              "relu": (-1, 6), "leaky_relu": (-1, 6), "identity": (-6, 6)}
     dylims = {"step": (-0.1, 1.1), "sigmoid": (-0.02, 0.3), "tanh": (-0.1, 1.1),
@@ -77,6 +78,8 @@ def activation_explorer():
         tangent.set_data(tx, fx0 + slope * (tx - x0))
         ax_f.set_ylim(*ylims[function])
         ax_d.set_ylim(*dylims[function])
+        ax_f.set_title(f"{names[function]}: f({x0:.1f}) = {fx0:.3g}")
+        ax_d.set_title(f"slope f'({x0:.1f}) = {slope:.3g}")
         if function in ("step", "relu", "leaky_relu") and x0 == 0:
             return (f"At x = 0 the {function} has a kink/jump: the derivative is undefined there; "
                     f"code uses {slope:g}.")
@@ -96,20 +99,22 @@ def activation_explorer():
 
 
 _INITS = [("Glorot / Xavier", "glorot_normal"), ("He", "he_normal"),
-          ("N(0, 0.05²) — Keras random_normal", "random_normal")]
+          ("N(0, 0.05²) — random_normal", "random_normal")]
 
 
 @register
 def vanishing_gradient_explorer():
     """Depth slider + activation choice: the gradient norm reaching each layer of a deep chain (seeded)."""
-    fig, ax = figure(figsize=(6.0, 3.4))
-    (line,) = ax.semilogy([1, 2], [1, 1], "o-", ms=4)
-    few_log_ticks(ax.yaxis, numticks=6)
+    fig, ax = figure(figsize=(5.6, 3.2))
+    (line,) = ax.plot([1, 2], [1, 1], "o-", ms=4)
+    log_axis(ax.yaxis, numticks=6)
     ax.set_xlabel("layer l (1 = next to the input)")
-    ax.set_ylabel("‖∂L/∂W_l‖")
+    ax.set_ylabel(r"gradient size $\|\partial L/\partial W_l\|$")
     title = ax.set_title("")
     cache = {}
     max_depth = 40
+    names = {v: k for k, v in _NAMES.items()}
+    inits = {v: k.split(" — ")[0] for k, v in _INITS}
 
     def update(depth, activation, init):
         key = (activation, init)
@@ -127,7 +132,7 @@ def vanishing_gradient_explorer():
         hi = pos.max() if pos.size else 1.0
         ax.set_ylim(max(lo / 5, 1e-300), hi * 5)
         ax.set_xlim(0.5, max(depth, 2) + 0.5)
-        title.set_text(f"{activation}, {init}, depth {depth}")
+        title.set_text(f"{names[activation]}, {inits[init]}, depth {depth}")
         if zero.all():
             return "Every gradient is exactly 0: all units are dead (ReLU outputs 0 everywhere)."
         if g[0] == 0:
@@ -148,7 +153,8 @@ def vanishing_gradient_explorer():
         "depth": int_slider("depth (layers)", 1, max_depth, 10),
         "activation": dropdown("activation", [(k, v) for k, v in _NAMES.items() if v not in ("step", "identity")],
                                "sigmoid"),
-        "init": dropdown("weights drawn by", _INITS, "glorot_normal"),
+        "init": dropdown("weights drawn by", _INITS, "glorot_normal",
+                         help="the initialiser that draws each layer's weights"),
     }
     explorer = Explorer(update, controls, fig, title="Vanishing gradients in a deep chain")
     return explorer

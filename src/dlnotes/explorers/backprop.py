@@ -37,9 +37,9 @@ _OP = dict(boxstyle="circle,pad=0.25", fc="white", ec="#555555", lw=1.0)
 
 def _node_text(node, show_grad):
     name = node.label or "·"
-    text = f"{name}\ndata {node.data:.4g}"
+    text = f"{name}\ndata {node.data:.3g}"
     if show_grad:
-        text += f"\ngrad {node.grad:.4g}"
+        text += f"\ngrad {node.grad:.3g}"
     return text
 
 
@@ -57,8 +57,9 @@ def _visible(order):
 class GraphDrawing:
     """The artists of a drawn graph; :meth:`update` rewrites the numbers in place (no re-plotting)."""
 
-    def __init__(self, ax, texts, nodes, show_grad, note):
+    def __init__(self, ax, texts, nodes, show_grad, note, ops=()):
         self.ax, self.texts, self.nodes, self.show_grad, self.note = ax, texts, nodes, show_grad, note
+        self.ops = list(ops)  # the operation badges, drawn over the left edge of their boxes
 
     def update(self, root: Value) -> None:
         """Show the data/grad of ``root``'s graph (same structure as when drawn) in the existing boxes."""
@@ -81,7 +82,7 @@ def draw_graph(root: Value, ax=None, *, show_grad=True, note=CHAIN_RULE) -> Grap
     whose :meth:`GraphDrawing.update` refreshes the numbers in place.
     """
     if ax is None:
-        _, ax = figure(figsize=(8.0, 3.6))
+        _, ax = figure(figsize=(5.8, 2.7))
     nodes = _visible(topological_order(root))
     ids = {id(n) for n in nodes}
 
@@ -118,30 +119,29 @@ def draw_graph(root: Value, ax=None, *, show_grad=True, note=CHAIN_RULE) -> Grap
     ymax = max(len(m) for m in columns.values()) / 2.0 + 0.3
     ax.set_ylim(-ymax, ymax)
     ax.set_axis_off()
-    texts = []
+    texts, ops = [], []
     for n in nodes:
         x, y = pos[id(n)]
         style = _LEAF if not inputs[id(n)] else _BOX
-        texts.append(ax.text(x, y, _node_text(n, show_grad), ha="center", va="center", fontsize=8, bbox=style, zorder=3))
+        texts.append(ax.text(x, y, _node_text(n, show_grad), ha="center", va="center", fontsize=9, bbox=style, zorder=3))
         if inputs[id(n)]:
-            ox = x - 0.55
+            ox, oy = x - 0.37, y + 0.22  # the operation sits on the top-left corner of the box it computes
             op = {"sigmoid": "σ", "**2": "x²", "exp": "eˣ"}.get(n._op, n._op or "f")
             style = _OP if len(op) <= 2 else dict(_OP, boxstyle="round,pad=0.2")
-            ax.text(ox, y, op, ha="center", va="center", fontsize=8, bbox=style, zorder=3)
-            ax.annotate("", xy=(x - 0.33, y), xytext=(ox + 0.1, y), arrowprops=dict(arrowstyle="->", color="#555555"))
+            ops.append(ax.text(ox, oy, op, ha="center", va="center", fontsize=9, bbox=style, zorder=4))
             for c in inputs[id(n)]:
                 cx, cy = pos[id(c)]
-                ax.annotate("", xy=(ox - 0.1, y), xytext=(cx + 0.25, cy),
+                ax.annotate("", xy=(ox - 0.06, oy), xytext=(cx + 0.25, cy),
                             arrowprops=dict(arrowstyle="->", color="#888888", shrinkA=2, shrinkB=2), zorder=1)
     if note:
-        ax.text(0.5, -0.02, note, transform=ax.transAxes, ha="center", va="top", fontsize=8)
-    return GraphDrawing(ax, texts, nodes, show_grad, note)
+        ax.text(0.5, -0.02, note, transform=ax.transAxes, ha="center", va="top", fontsize=9)
+    return GraphDrawing(ax, texts, nodes, show_grad, note, ops)
 
 
 @register
 def graph_explorer() -> Explorer:
     """Sliders for x, w, b and the target t of L = (sigmoid(w x + b) - t)^2; the graph shows every data and grad."""
-    fig, ax = figure(figsize=(8.0, 3.4))
+    fig, ax = figure(figsize=(5.8, 2.7))
     drawing = draw_graph(neuron_expression(), ax)
 
     def update(x, w, b, t, backward):
@@ -166,4 +166,4 @@ def graph_explorer() -> Explorer:
         "backward": checkbox("backward pass", True),
     }
     # Only the boxes' numbers change: draw arrows and circles once, blit the boxes.
-    return BlitExplorer(update, controls, fig, blitter=Blitter(fig, drawing.texts), title="L = (sigmoid(w·x + b) − t)²")
+    return BlitExplorer(update, controls, fig, blitter=Blitter(fig, drawing.texts + drawing.ops), title="L = (sigmoid(w·x + b) − t)²")

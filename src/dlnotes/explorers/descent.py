@@ -18,18 +18,9 @@ from dlnotes.descent import (
     numerical_derivative,
     regression_data,
 )
-from dlnotes.explorers.base import (
-    Explorer,
-    dropdown,
-    few_log_ticks,
-    figure,
-    int_slider,
-    log_slider,
-    register,
-    slider,
-    toggle,
-)
+from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, log_slider, register, slider, toggle
 from dlnotes.functions import sigmoid
+from dlnotes.style import BLUE, GOOD, GREY, HIGHLIGHT, NEUTRAL, SECOND, log_axis
 
 __all__ = ["derivative_explorer", "descent_explorer", "minibatch_explorer"]
 
@@ -45,23 +36,23 @@ _DERIV_FUNCS = {
 @register
 def derivative_explorer():
     """Numerical derivative of a function at x0: the secant for step h, and the error against h (log–log)."""
-    fig, (ax_f, ax_e) = figure(1, 2, figsize=(7.6, 3.3))
+    fig, (ax_f, ax_e) = figure(1, 2, figsize=(5.8, 3.2))
     xs = np.linspace(-3, 3, 200)
-    (curve,) = ax_f.plot([], [], lw=2)
-    (secant,) = ax_f.plot([], [], "-", color="C1", label="secant (numerical)")
-    (tangent,) = ax_f.plot([], [], "--", color="C2", label="tangent (true)")
+    (curve,) = ax_f.plot([], [], lw=2, color=BLUE)
+    (secant,) = ax_f.plot([], [], "-", color=SECOND, label="secant (numerical)")
+    (tangent,) = ax_f.plot([], [], "--", color=GOOD, label="tangent (true)")
     ax_f.set_xlim(-3, 3)
-    ax_f.yaxis.set_major_locator(MaxNLocator(nbins=4))  # few tick labels: text dominates render time
-    ax_f.legend(fontsize=8, loc="upper left")
+    ax_f.yaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax_f.set_xlabel("x")
+    ax_f.legend(loc="upper left")
     hs = np.logspace(-16, 0, 97)
-    (err_line,) = ax_e.loglog(hs, np.ones_like(hs), color="0.4")
-    (err_dot,) = ax_e.loglog([1e-4], [1.0], "o", color="C1", ms=8)
+    (err_line,) = ax_e.plot(hs, np.ones_like(hs), color=GREY)
+    (err_dot,) = ax_e.plot([1e-4], [1.0], "o", color=SECOND, ms=8)
+    for axis in (ax_e.xaxis, ax_e.yaxis):
+        log_axis(axis, ticks=[1e-16, 1e-12, 1e-8, 1e-4, 1])
     ax_e.set_xlim(1e-16, 1)
     ax_e.set_ylim(1e-17, 10)
-    few_log_ticks(ax_e.xaxis, [1e-16, 1e-12, 1e-8, 1e-4, 1])
-    few_log_ticks(ax_e.yaxis, [1e-16, 1e-12, 1e-8, 1e-4, 1])
     ax_e.set_xlabel("step h")
-    ax_e.set_title("|numerical − true derivative|", fontsize=10)
     floor = 1e-17
     cache = {}
 
@@ -86,12 +77,12 @@ def derivative_explorer():
         line_x = np.array([x0 - 1.5, x0 + 1.5])
         secant.set_data(line_x, f(x0) + num * (line_x - x0))
         tangent.set_data(line_x, f(x0) + true * (line_x - x0))
-        ax_f.set_title(f"{function} at x0 = {x0:.2f}; points x0±h" if method == "central"
-                       else f"{function} at x0 = {x0:.2f}; points x0, x0+h", fontsize=10)
+        ax_f.set_title(f"{function} at x0 = {x0:.2f}, h = {h:.2g}")
         err = errors(function, x0, method)
         err_line.set_data(hs, np.maximum(err, floor))
         e = abs(num - true)
         err_dot.set_data([h], [max(e, floor)])
+        ax_e.set_title(f"{method} error {e:.1e}")
         msg = f"{method} difference with h = {h:.2g}: {num:.10g} (true {true:.10g}), error {e:.2g}."
         if x0 + h == x0 and (method == "forward" or x0 - h == x0):
             msg += " x0 + h rounds back to x0 in float64: h is below the rounding step, so the difference is 0."
@@ -116,27 +107,27 @@ def derivative_explorer():
 @register
 def descent_explorer():
     """Gradient descent on x0² + x1² (or a long valley) from (−3, 4): learning-rate log slider, steps slider."""
-    fig, (ax, ax_f) = figure(1, 2, figsize=(7.8, 3.6))
+    fig, (ax, ax_f) = figure(1, 2, figsize=(5.8, 3.2))
     g = np.linspace(-5, 5, 81)
     gx, gy = np.meshgrid(g, g)
     contours = {}
     for name, (f, _) in FUNCTIONS.items():
-        cs = ax.contour(gx, gy, f(np.stack([gx, gy], -1)), levels=[0.5, 2, 5, 10, 18, 28, 40], colors="0.75",
-                        linewidths=0.8)
+        cs = ax.contour(gx, gy, f(np.stack([gx, gy], -1)), levels=[0.5, 2, 5, 10, 18, 28, 40], colors=NEUTRAL,
+                        linewidths=0.7)
         contours[name] = cs
-    (path_line,) = ax.plot([], [], "o-", color="C3", ms=3, lw=1)
+    (path_line,) = ax.plot([], [], "o-", color=HIGHLIGHT, ms=3, lw=1)
     ax.plot([0], [0], "k+", ms=10)
     ax.set_xlim(-5, 5)
     ax.set_ylim(-5, 5)
     ax.set_aspect("equal")
     ax.set_xlabel("x0")
     ax.set_ylabel("x1")
-    (f_line,) = ax_f.semilogy([0, 1], [1, 1], "o-", ms=3, color="C3")
-    few_log_ticks(ax_f.yaxis)
+    (f_line,) = ax_f.plot([0, 1], [1, 1], "o-", ms=3, color=HIGHLIGHT)
+    log_axis(ax_f.yaxis)
     ax_f.set_xlabel("step")
     ax_f.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    ax_f.set_title("f(x) at each step (log scale)", fontsize=10)
-    title = ax.set_title("", fontsize=10)
+    ax_f.set_title("f(x) at each step")
+    title = ax.set_title("")
     start = np.array([-3.0, 4.0])
 
     def update(function, lr, steps):
@@ -149,7 +140,7 @@ def descent_explorer():
         f_line.set_data(np.arange(len(fs)), fs)
         ax_f.set_xlim(-0.5, max(steps, 1) + 0.5)
         ax_f.set_ylim(max(fs.min() / 10, 1e-31), max(fs.max() * 10, 100))
-        title.set_text(f"η = {lr:.3g}: x ← x − η∇f")
+        title.set_text(f"x ← x − η∇f, η = {lr:.3g}, {steps} steps")
         msg = res.message
         if res.status == "diverged":
             msg += f" (η = {lr:.3g} > critical η = {CRITICAL_LR:g})."
@@ -171,28 +162,28 @@ def minibatch_explorer():
     """Mini-batch SGD fitting a line: batch-size slider shows the noisier path; epochs vs iterations."""
     x, t = regression_data()
     n = x.size
-    fig, (ax, ax_l) = figure(1, 2, figsize=(7.8, 3.6))
+    fig, (ax, ax_l) = figure(1, 2, figsize=(5.8, 3.2))
     ws, bs = np.linspace(-3, 5, 60), np.linspace(-4, 4, 60)
     gw, gb = np.meshgrid(ws, bs)
     loss_grid = line_loss(gw, gb, x, t)
-    ax.contour(gw, gb, loss_grid, levels=np.geomspace(loss_grid.min() * 1.05, loss_grid.max(), 10), colors="0.75",
-               linewidths=0.8)
+    ax.contour(gw, gb, loss_grid, levels=np.geomspace(loss_grid.min() * 1.05, loss_grid.max(), 10), colors=NEUTRAL,
+               linewidths=0.7)
     best = np.linalg.lstsq(np.stack([x, np.ones(n)], 1), t, rcond=None)[0]
     ax.plot([best[0]], [best[1]], "k*", ms=10)
-    (path_line,) = ax.plot([], [], "-", color="C3", lw=1)
-    (end_dot,) = ax.plot([], [], "o", color="C3")
+    (path_line,) = ax.plot([], [], "-", color=HIGHLIGHT, lw=1)
+    (end_dot,) = ax.plot([], [], "o", color=HIGHLIGHT)
     ax.set_xlim(-3, 5)
     ax.set_ylim(-4, 4)
     ax.set_xlabel("slope w")
     ax.set_ylabel("intercept b")
-    (loss_line,) = ax_l.semilogy([0, 1], [1, 1], color="C3", lw=1)
-    few_log_ticks(ax_l.yaxis)
+    (loss_line,) = ax_l.plot([0, 1], [1, 1], color=HIGHLIGHT, lw=1)
+    log_axis(ax_l.yaxis)
     ax_l.axhline(line_loss(best[0], best[1], x, t), color="k", ls=":", lw=1)
     ax_l.set_xlabel("iteration (one update)")
     ax_l.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    ax_l.set_title("loss on all N points", fontsize=10)
-    epoch_marks = ax_l.vlines([], 0, 1, colors="0.8", lw=0.8)
-    title = ax.set_title("", fontsize=10)
+    ax_l.set_title("loss on all N points")
+    epoch_marks = ax_l.vlines([], 0, 1, colors=NEUTRAL, lw=0.8)
+    title = ax.set_title("")
 
     def update(batch_size, lr, epochs):
         params, losses, status = minibatch_sgd(x, t, batch_size, lr, epochs)
@@ -205,7 +196,7 @@ def minibatch_explorer():
         ipe = iterations_per_epoch(n, batch_size)
         ticks = np.arange(1, epochs + 1) * ipe
         epoch_marks.set_segments([[(e, 1e-300), (e, 1e300)] for e in ticks if e <= k])
-        title.set_text(f"batch {batch_size}, η = {lr:.3g}")
+        title.set_text(f"batch {batch_size}, η = {lr:.3g}, {epochs} epoch{'s' if epochs > 1 else ''}")
         msg = (f"N = {n} points, batch size {batch_size} → {ipe} iteration(s) per epoch; "
                f"{epochs} epoch(s) = {ipe * epochs} iterations (grey lines mark epoch ends).")
         if status == "diverged":

@@ -1,13 +1,15 @@
 """The hyperparameter explorer (超参数探索器) of chapter 08: train or recall MNIST runs and compare them.
 
 Sliders choose the optimiser, learning rate (log scale), dropout rate, hidden-layer
-size, batch size and number of epochs of the 784-H-H-10 MLP. On release the
-explorer trains that configuration (a progress bar shows the epoch and the current
-accuracy) or, when the same run is in the :class:`~dlnotes.runcache.RunCache`, recalls
-it at once. The left plots overlay train (dashed) and validation (solid) accuracy and
-loss of the last few runs; an HTML table lists them. The *Sweep* button trains a grid
-over one hyperparameter (overall progress shown) and plots final accuracy against it,
-the working version of seed 004's dropout sweep.
+size, batch size and number of epochs of the 784-H-H-10 MLP. Moving a control recalls
+that run at once when it is in the :class:`~dlnotes.runcache.RunCache` (trained before,
+here or by a notebook cell); otherwise the figure and the status say that it is not
+trained yet and what **Train** will cost, estimated from the epoch times the cache has
+recorded on this machine (:func:`estimate_seconds`). **Train** trains it (a progress
+bar shows the epoch and the current accuracy). The upper plots overlay validation
+(solid) and train (dashed) accuracy and loss of the last few runs; an HTML table lists
+them. The *Sweep* button trains a grid over one hyperparameter (overall progress shown)
+and plots final accuracy against it, the working version of seed 004's dropout sweep.
 
 :func:`cached_run` is the same train-or-recall step for notebooks (the seed's table).
 """
@@ -21,15 +23,18 @@ import time
 
 import ipywidgets as W
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from dlnotes.config import size
 from dlnotes.data import load_mnist
-from dlnotes.explorers.base import Explorer, button, dropdown, figure, int_slider, log_slider, register, slider
+from dlnotes.explorers.base import (Explorer, Reply, ExplorerCanvas, button, dropdown, figure, freeze_layout,
+                                    int_slider, log_slider, register, slider)
 from dlnotes.keras_models import KERAS_OPTIMIZERS, Prepared, RunConfig, prepare, train
 from dlnotes.runcache import RunCache
+from dlnotes.style import GREY, PALETTE, log_axis
 
-__all__ = ["HyperExplorer", "SWEEP_GRIDS", "cached_run", "default_data", "hyper_explorer", "progress_callback"]
+__all__ = ["HyperExplorer", "SWEEP_GRIDS", "cached_run", "default_data", "estimate_seconds", "hyper_explorer",
+           "progress_callback"]
 
 SWEEP_GRIDS = {
     "dropout": [0.0, 0.2, 0.4, 0.6, 0.8, 0.9],
@@ -40,7 +45,8 @@ SWEEP_GRIDS = {
 }
 """Values a sweep trains, per hyperparameter (epochs: one run, read off its curve)."""
 LOG_AXES = {"lr", "batch_size", "hidden"}
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+COLORS = PALETTE[:6]
+"""One colour per overlaid run, newest first."""
 
 
 def progress_callback(progress, epochs: int, *, offset: float = 0.0, total: float | None = None, prefix: str = ""):
@@ -115,16 +121,50 @@ def _fmt(v, spec=".3f") -> str:
     return format(v, spec) if v is not None and math.isfinite(v) else "—"
 
 
+def _epoch_model(hidden: int, batch_size: int, n_train: int) -> float:
+    """A rough model of one epoch's seconds for the 784-H-H-10 MLP: a fixed cost per step plus
+    the multiply-adds of forward and backward passes (at 20 GFLOP/s); calibrated by recorded runs."""
+    steps = math.ceil(n_train / batch_size)
+    flops = 6 * batch_size * (784 * hidden + hidden * hidden + 10 * hidden)
+    return steps * (1.5e-3 + flops / 20e9)
+
+
+def estimate_seconds(config: RunConfig, n_train: int, timings=()) -> tuple[float, bool]:
+    """Seconds that training ``config`` on ``n_train`` images will take, and whether the estimate
+    rests on recorded runs: ``timings`` are ``(settings, data, epoch_seconds)`` from
+    :meth:`dlnotes.runcache.RunCache.timings`; without any, the plain model is a guess."""
+    ratios = []
+    for settings, data, seconds in timings:
+        if settings.get("model", "mlp") != "mlp":
+            continue
+        try:
+            model = _epoch_model(int(settings["hidden"]), int(settings["batch_size"]), int(data["train"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        ratios.append(float(np.median(seconds)) / model)
+    scale = float(np.median(ratios)) if ratios else 1.0
+    return scale * _epoch_model(config.hidden, config.batch_size, n_train) * config.epochs, bool(ratios)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 1.5:
+        return "about a second"
+    if seconds < 90:
+        return f"about {seconds:.0f} s"
+    return f"about {seconds / 60:.0f} min"
+
+
 class HyperExplorer(Explorer):
     """Train-or-recall explorer over the MLP's hyperparameters; see the module docstring.
 
     ``runs`` holds the overlaid runs (newest first, at most ``max_runs``), each a dict
     with ``config``, ``result`` and ``recalled``; ``last`` is the newest;
     ``sweep_results`` the last sweep as ``(param, [(value, val_acc, train_acc)])``.
+    Moving a control never trains; the ``train`` button does.
     """
 
     def __init__(self, data: Prepared, *, cache: RunCache | None = None, seed: int = 0, max_epochs: int = 20,
-                 epochs: int = 5, max_runs: int = 6, train_on_start: bool = False):
+                 epochs: int = 5, max_runs: int = 6):
         self.data = data
         self.cache = RunCache() if cache is None else cache
         self.seed = int(seed)
@@ -133,9 +173,14 @@ class HyperExplorer(Explorer):
         self.runs: list[dict] = []
         self.last: dict | None = None
         self.sweep_results: tuple[str, list] | None = None
-        self._started = bool(train_on_start)
+        self.timings = self.cache.timings()  # epoch times recorded on this machine: Train's estimate
 
-        fig, (self.ax_acc, self.ax_loss, self.ax_sweep) = figure(1, 3, figsize=(10.5, 3.3))
+        fig, axes = figure(2, 2, figsize=(5.8, 4.6))
+        (self.ax_acc, self.ax_loss), (bottom_left, bottom_right) = axes
+        grid = bottom_left.get_subplotspec().get_gridspec()
+        bottom_left.remove()
+        bottom_right.remove()
+        self.ax_sweep = fig.add_subplot(grid[1, :])
         self._lines = []
         for i in range(self.max_runs):
             c = COLORS[i % len(COLORS)]
@@ -146,41 +191,50 @@ class HyperExplorer(Explorer):
                 "loss": self.ax_loss.plot([], [], "o-", color=c, lw=lw, ms=3)[0],
                 "train_loss": self.ax_loss.plot([], [], "x--", color=c, lw=lw * 0.8, ms=3, alpha=0.8)[0],
             })
-        self.ax_acc.set(title="accuracy (solid: validation, dashed: train)", xlabel="epoch")
-        self.ax_loss.set(title="cross-entropy loss", xlabel="epoch")
-        self.ax_sweep.set(title="sweep: final accuracy", ylabel="accuracy")
+        self.ax_acc.set(title="accuracy (— validation, -- train)", xlabel="epoch")
+        self.ax_loss.set(title="loss", xlabel="epoch")
+        self.ax_sweep.set(title="sweep: final accuracy", ylabel="accuracy", xlabel="dropout rate")
         for ax in (self.ax_acc, self.ax_loss, self.ax_sweep):
-            ax.title.set_fontsize(9)
             ax.grid(alpha=0.3)
         for ax in (self.ax_acc, self.ax_loss):
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        (self._sweep_val,) = self.ax_sweep.plot([], [], "o-", color="#1f77b4", label="validation")
-        (self._sweep_train,) = self.ax_sweep.plot([], [], "s--", color="#7f7f7f", label="train", ms=4)
-        self.ax_sweep.legend(fontsize=8, loc="lower left")
-        self._sweep_note = self.ax_sweep.text(0.5, 0.5, "press ‘Sweep’ to train\na grid over one setting",
-                                              ha="center", va="center", transform=self.ax_sweep.transAxes, fontsize=9)
-        self._note = self.ax_acc.text(0.5, 0.5, "", ha="center", va="center", transform=self.ax_acc.transAxes, fontsize=9)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+        (self._sweep_val,) = self.ax_sweep.plot([], [], "o-", color=COLORS[0], label="validation")
+        (self._sweep_train,) = self.ax_sweep.plot([], [], "s--", color=GREY, label="train", ms=4)
+        self.ax_sweep.legend(loc="lower left")
+        self._note = fig.text(0.5, 0.75, "", ha="center", va="center", bbox=dict(fc="white", ec="0.8", alpha=0.92))
+        # Lay the figure out once with every axis on, then hide the sweep panel until there is a sweep.
+        freeze_layout(fig, ExplorerCanvas(fig))
+        self.ax_sweep.set_axis_off()
+        self.ax_sweep.get_legend().set_visible(False)
+        self.ax_sweep.title.set_visible(False)
+        self._sweep_note = self.ax_sweep.text(0.5, 0.5, "Sweep trains a grid over the setting chosen in "
+                                              "'sweep over'\nand plots the final accuracy here.",
+                                              ha="center", va="center", transform=self.ax_sweep.transAxes,
+                                              color="0.35")
 
         controls = {
             "optimizer": dropdown("optimizer", [(cls, name) for name, cls in KERAS_OPTIMIZERS.items()], "adam"),
             "lr": log_slider("learning rate", 1e-4, 1.0, 1e-3),
             "dropout": slider("dropout rate", 0.0, 0.9, 0.1, 0.0),
-            "hidden": int_slider("hidden units", 16, 512, 128, step=16, unit="per layer"),
+            "hidden": int_slider("hidden units", 16, 512, 128, step=16, help="units in each of the two hidden layers"),
             "batch_size": dropdown("batch size", [16, 32, 64, 128, 256, 512, 1024], 128),
             "epochs": int_slider("epochs", 1, self.max_epochs, min(int(epochs), self.max_epochs)),
         }
         self.sweep_choice = dropdown("sweep over", [("dropout rate", "dropout"), ("learning rate", "lr"),
                                                     ("hidden units", "hidden"), ("batch size", "batch_size"),
-                                                    ("epochs", "epochs")], "dropout")
+                                                    ("epochs", "epochs")], "dropout",
+                                     help="the setting the Sweep button trains a grid over")
         self.table = W.HTML()
         buttons = {
-            "train": (button("Train / recall", icon="play"), self._train_action),
-            "sweep": (button("Sweep", icon="line-chart"), self._sweep_action),
-            "clear": (button("Clear runs", icon="trash"), self._clear_action),
+            "train": (button("Train", icon="play", help="train this setting (moving a control only recalls)"),
+                      self._train_action),
+            "sweep": (button("Sweep", icon="line-chart", help="train a grid over the setting in 'sweep over'"),
+                      self._sweep_action),
+            "clear": (button("Clear runs", icon="trash", help="remove the overlaid runs (the cache keeps them)"),
+                      self._clear_action),
         }
         super().__init__(self._draw, controls, fig, expensive=True, buttons=buttons,
                          title="MNIST MLP 784-H-H-10", extra=[self.sweep_choice])
-        self._started = True
         self.widget = W.VBox([self.widget, self.table])
 
     # -- configurations ----------------------------------------------------------------------
@@ -192,21 +246,35 @@ class HyperExplorer(Explorer):
     def _run(self, config, progress=None, **kw):
         return cached_run(config, self.data, cache=self.cache, seed=self.seed, progress=progress, **kw)
 
-    # -- update (on release) ------------------------------------------------------------------
+    # -- update (on release): recall or say what training costs; the Train button trains ------------
+    def estimate(self, config: RunConfig) -> tuple[str, bool]:
+        """What training ``config`` will take, in words ("about 40 s"), and whether recorded epoch times back it."""
+        seconds, recorded = estimate_seconds(config, self.data.sizes["train"], self.timings)
+        return _duration(seconds), recorded
+
     def _draw(self, optimizer, lr, dropout, hidden, batch_size, epochs, progress=None):
         cfg = self.config(optimizer, lr, dropout, hidden, batch_size, epochs)
-        if not self._started:
-            # Building the explorer only recalls; training starts when a learner moves a control.
-            hit = self.cache.get(cfg.as_dict(), data=self.data.describe(), seed=self.seed)
-            if hit is None:
-                self._redraw()
-                self._note.set_text("not trained yet:\nmove a slider or press ‘Train / recall’")
-                return f"{cfg.label()}: not in the cache yet."
-            result, recalled = hit, True
-        else:
-            t0 = time.perf_counter()
-            result, recalled = self._run(cfg, progress)
-            seconds = time.perf_counter() - t0
+        hit = self.cache.get(cfg.as_dict(), data=self.data.describe(), seed=self.seed)
+        if hit is not None:
+            return self._present(cfg, hit, recalled=True, progress=progress)
+        cost, recorded = self.estimate(cfg)
+        self._redraw()
+        self._note.set_text(f"{cfg.label()}\nnot trained yet: Train takes {cost}")
+        if progress is not None:
+            progress(0, 1, f"not trained yet: {cost}")
+        guess = "" if recorded else " — a rough guess, since nothing has been trained on this machine yet"
+        return Reply(f"{cfg.label()}: not trained yet; press Train ({cost}{guess}).")
+
+    def _train_action(self, progress=None, **values):
+        cfg = self.config(**values)
+        t0 = time.perf_counter()
+        result, recalled = self._run(cfg, progress)
+        if not recalled and result.get("epoch_seconds"):
+            self.timings.append((cfg.as_dict(), self.data.describe(), list(result["epoch_seconds"])))
+        return self._present(cfg, result, recalled=recalled, progress=progress, seconds=time.perf_counter() - t0)
+
+    def _present(self, cfg, result, *, recalled, progress=None, seconds=None) -> Reply:
+        """Put the run first in the overlay, redraw, and say where it came from."""
         self._note.set_text("")
         entry = {"config": cfg, "result": result, "recalled": recalled}
         self.runs = [entry] + [r for r in self.runs if r["config"] != cfg]
@@ -216,17 +284,23 @@ class HyperExplorer(Explorer):
         hist = result["history"]
         val = _finite(hist.get("val_accuracy", []))
         where = "recalled from the cache" if recalled else f"trained in {seconds:.1f} s"
+        if recalled and progress is not None:
+            progress(1, 1, "recalled from the cache")
         msg = f"{cfg.label()}: {where}; final validation accuracy {_fmt(val[-1] if val else float('nan'))}"
         if len(hist.get("loss", [])) < cfg.epochs or not _finite(hist.get("loss", [])[-1:]):
             msg += " — the loss became NaN (diverged): the learning rate is too large for this optimiser."
-        return msg
+        return self._reply(msg, cfg)
 
-    def _train_action(self, progress=None, **values):
-        return self._draw(progress=progress, **values)
+    def _reply(self, status: str, cfg: RunConfig) -> Reply:
+        """``status``, with Train greyed out while the current setting is already trained."""
+        trained = self.cache.get(cfg.as_dict(), data=self.data.describe(), seed=self.seed) is not None
+        return Reply(status, inactive={"train": "this setting is trained: its curves are shown"} if trained else {})
 
     def _clear_action(self, **values):
         self.runs = []
         self._redraw()
+        return self._reply("runs cleared from the plots (the cache keeps them: moving a control recalls them)",
+                           self.config(**values))
 
     def _redraw(self):
         accs, losses, n_ep = [], [], 1
@@ -242,7 +316,7 @@ class HyperExplorer(Explorer):
                 for line in lines.values():
                     line.set_data([], [])
         for ax in (self.ax_acc, self.ax_loss):
-            ax.set_xlim(0.8, n_ep + 0.2)
+            ax.set_xlim(0.5, n_ep + 0.5)
         lo = min(accs) if accs else 0.8
         self.ax_acc.set_ylim(max(0.0, min(lo, 0.9) - 0.02), 1.0)
         finite_losses = [v for v in losses if v < 1e6]
@@ -301,15 +375,26 @@ class HyperExplorer(Explorer):
     def _sweep_action(self, progress=None, **values):
         param = self.sweep_choice.value
         points = self.sweep(param, progress=progress, **values)
+        self.timings = self.cache.timings()
         best = max(points, key=lambda p: p[1] if math.isfinite(p[1]) else -1.0) if points else None
-        return f"sweep over {param}: best validation accuracy {_fmt(best[1])} at {param} = {best[0]:g}" if best else ""
+        text = f"sweep over {param}: best validation accuracy {_fmt(best[1])} at {param} = {best[0]:g}" if best else ""
+        return self._reply(text, self.config(**values))
 
 
     def _draw_sweep(self, param, points, base):
+        self.ax_sweep.set_axis_on()
+        self.ax_sweep.get_legend().set_visible(True)
+        self.ax_sweep.title.set_visible(True)
+        self._sweep_note.set_text("")
         xs = np.array([p[0] for p in points], dtype=float)
         self._sweep_val.set_data(xs, np.array([p[1] for p in points], dtype=float))
         self._sweep_train.set_data(xs, np.array([p[2] for p in points], dtype=float))
-        self.ax_sweep.set_xscale("log" if param in LOG_AXES else "linear")
+        if param in LOG_AXES:
+            log_axis(self.ax_sweep.xaxis)
+        else:
+            self.ax_sweep.set_xscale("linear")
+            self.ax_sweep.xaxis.set_major_locator(MaxNLocator(6))
+            self.ax_sweep.xaxis.set_major_formatter(ScalarFormatter())
         if len(xs):
             lo, hi = xs.min(), xs.max()
             if param in LOG_AXES:
@@ -322,8 +407,7 @@ class HyperExplorer(Explorer):
         label = {"lr": "learning rate", "batch_size": "batch size", "hidden": "hidden units"}.get(param, param)
         self.ax_sweep.set_xlabel(label)
         where = base.optimizer if param == "epochs" else f"{base.optimizer}, {base.epochs} epochs"
-        self.ax_sweep.set_title(f"sweep over {label} ({where})", fontsize=9)
-        self._sweep_note.set_text("")
+        self.ax_sweep.set_title(f"sweep over {label} ({where})")
 
 
 @register

@@ -14,6 +14,7 @@ from dlnotes.depth import layer_statistics
 from dlnotes.explorers.base import dropdown, figure, int_slider, register
 from dlnotes.explorers.blit import BlitExplorer, Blitter
 from dlnotes.initializers import INITIALIZERS
+from dlnotes.style import BLUE, VERMILLION
 
 __all__ = ["initializer_explorer"]
 
@@ -50,22 +51,26 @@ def initializer_explorer():
     """
     max_depth = 8
     bins = 40
-    fig, (ax_a, ax_g) = figure(1, 2, figsize=(8.0, 3.8))
+    fig, (ax_a, ax_g) = figure(1, 2, figsize=(5.8, 3.6))
     edges0 = np.linspace(0, 1, bins + 1)
     steps, sigmas = {}, {}
-    for ax, color in ((ax_a, "#1f77b4"), (ax_g, "#d62728")):
+    for ax, color in ((ax_a, BLUE), (ax_g, VERMILLION)):
         steps[ax] = [ax.stairs(np.zeros(bins), edges0, baseline=k, fill=True, color=color, alpha=0.8)
                      for k in range(max_depth)]
-        sigmas[ax] = [ax.text(1.01, k + 0.45, "", transform=ax.get_yaxis_transform(), ha="left", va="center",
-                              fontsize=7) for k in range(max_depth)]
-        ax.tick_params(labelsize=7)
+        sigmas[ax] = [ax.text(1.0, k + 0.45, "", transform=ax.get_yaxis_transform(), ha="right", va="center",
+                              fontsize=9, color="0.2", bbox=dict(fc="white", ec="none", alpha=0.75, pad=0.5))
+                      for k in range(max_depth)]
         ax.set_xlim(-1, 1)
         ax.set_ylim(-0.1, max_depth)
-        ax.set_yticks(np.arange(max_depth) + 0.45, [f"layer {k + 1}" for k in range(max_depth)])
-    ax_a.set_xlabel("activation (ReLU: in units of the scale above)", fontsize=8)
-    ax_g.set_xlabel("dL/dW in units of the scale above", fontsize=8)
-    titles = {ax_a: ax_a.set_title("", fontsize=9), ax_g: ax_g.set_title("", fontsize=9)}
-    # Fixed axes for every setting: only bars, σ labels and titles are redrawn (blitting).
+        ax.set_xticks([-1, 0, 1])
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+    ax_a.set_yticks(np.arange(max_depth) + 0.45, [f"layer {k + 1}" for k in range(max_depth)])
+    ax_g.set_yticks([])
+    ax_g.set_xlabel("dL/dW ÷ scale")
+    titles = {ax_a: ax_a.set_title(""), ax_g: ax_g.set_title("")}
+    # Fixed axes for every setting: only bars, σ labels and titles are redrawn (blitting);
+    # the activation axis label changes with the activation, and then the background is redrawn.
     dynamic = [a for ax in (ax_a, ax_g) for a in (*steps[ax], *sigmas[ax], titles[ax])]
     blitter = Blitter(fig, dynamic)
 
@@ -80,16 +85,21 @@ def initializer_explorer():
             if on:
                 steps[ax_a][k].set_data(k + counts[k][0], np.linspace(lo, hi, bins + 1) / a_scale, baseline=k)
                 steps[ax_g][k].set_data(k + counts[k][1], np.linspace(-1, 1, bins + 1), baseline=k)
-                sigmas[ax_a][k].set_text(f"σ={a_std[k]:.2g}")
-                sigmas[ax_g][k].set_text(f"σ={g_std[k]:.2g}")
-        titles[ax_a].set_text("activations" + (f" (scale {hi:.2g})" if activation == "relu" else ""))
-        titles[ax_g].set_text(f"weight gradients dL/dW (scale {g:.2g})")
+                sigmas[ax_a][k].set_text(f"σ {a_std[k]:.2g}")
+                sigmas[ax_g][k].set_text(f"σ {g_std[k]:.2g}")
+        label = "activation ÷ scale" if activation == "relu" else f"{activation}(z)"
+        if ax_a.get_xlabel() != label:
+            ax_a.set_xlabel(label)
+            blitter.stale = True
+        titles[ax_a].set_text("activations" + (f", scale {hi:.2g}" if activation == "relu" else ""))
+        titles[ax_g].set_text(f"gradients dL/dW, scale {g:.2g}")
         return (f"activation σ: layer 1 {a_std[0]:.2g} → layer {depth} {a_std[-1]:.2g}; "
                 f"weight-gradient σ: layer 1 {g_std[0]:.2g} → layer {depth} {g_std[-1]:.2g}")
 
     controls = {
-        "initializer": dropdown("kernel_initializer", list(INITIALIZERS), "random_normal"),
+        "initializer": dropdown("kernel_initializer", list(INITIALIZERS), "random_normal",
+                                help="how each layer's weights are drawn (Keras names)"),
         "activation": dropdown("activation", ["sigmoid", "tanh", "relu"], "sigmoid"),
-        "depth": int_slider("layers", 1, max_depth, 5),
+        "depth": int_slider("layers", 1, max_depth, 5, help="depth of the stack of dense layers"),
     }
     return BlitExplorer(update, controls, fig, blitter=blitter, title="Initialisation × activation")

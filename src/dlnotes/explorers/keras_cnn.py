@@ -42,7 +42,7 @@ def cnn_feature_explorer(model=None, images=None, labels=None) -> Explorer:
     first_conv = next(l for l in model.layers if isinstance(l, keras.layers.Conv2D))
     kernels = np.asarray(first_conv.get_weights()[0])[:, :, 0, :]  # (3, 3, filters)
 
-    fig, ax_img = figure(1, 1, figsize=(6.2, 2.3))
+    fig, ax_img = figure(1, 1, figsize=(5.8, 2.3))
     grid = fig.add_gridspec(1, 2, width_ratios=[1, 2.6])  # a small input beside a wide mosaic
     ax_img.set_subplotspec(grid[0])
     ax_map = fig.add_subplot(grid[1])

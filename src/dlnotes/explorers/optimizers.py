@@ -9,8 +9,9 @@ from __future__ import annotations
 from dlnotes.descent import SURFACES, trajectory
 from dlnotes.explorers.base import checkbox, dropdown, figure, int_slider, log_slider, register
 from dlnotes.explorers.blit import BlitExplorer, Blitter
-from dlnotes.figures import OPTIMIZER_COLORS, plot_surface
+from dlnotes.figures import plot_surface
 from dlnotes.optimizers import OPTIMIZERS, make_optimizer
+from dlnotes.style import OPTIMIZER_COLORS
 
 __all__ = ["optimizer_explorer"]
 
@@ -18,17 +19,16 @@ __all__ = ["optimizer_explorer"]
 @register
 def optimizer_explorer():
     """SGD, Momentum, AdaGrad, RMSProp and Adam racing on a 2-D loss surface."""
-    fig, ax = figure(figsize=(6.4, 3.8))
+    fig, ax = figure(figsize=(5.8, 3.4))
     contours = {name: (plot_surface(ax, s), ax.lines[-1]) for name, s in SURFACES.items()}
     (start,) = ax.plot([], [], "ks", ms=6, zorder=5)
-    lines = {name: ax.plot([], [], "o-", ms=2.5, lw=1.2, color=c, label=name)[0] for name, c in OPTIMIZER_COLORS.items()}
-    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    lines = {name: ax.plot([], [], "o-", ms=2.5, lw=1.4, color=c, label=name)[0] for name, c in OPTIMIZER_COLORS.items()}
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.locator_params(nbins=5)  # fewer tick labels: text is most of the drawing time
+    ax.locator_params(nbins=5)
     title = ax.set_title("")
 
-    blitter = Blitter(fig, [start, *lines.values(), title])  # contours, axes and legend are drawn once
+    blitter = Blitter(fig, [start, *lines.values(), title])  # contours and axes are drawn once
     drawn_surface = [None]
 
     def update(surface, lr, steps, **shown):
@@ -78,5 +78,7 @@ def optimizer_explorer():
         "lr": log_slider("learning rate", 1e-3, 3.0, 0.1),
         "steps": int_slider("steps", 1, 300, 50),
     }
-    controls.update({name: checkbox(name, True) for name in OPTIMIZERS})
+    # The boxes carry each path's colour: they are the figure's legend.
+    controls.update({name: checkbox(name, True, color=OPTIMIZER_COLORS[name], help=f"draw {name}'s path")
+                     for name in OPTIMIZERS})
     return BlitExplorer(update, controls, fig, blitter=blitter, title="Optimiser trajectories")

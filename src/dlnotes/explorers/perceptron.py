@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from dlnotes.data import GATES, truth_table
-from dlnotes.explorers.base import Explorer, button, dropdown, figure, int_slider, log_slider, register, slider
+from dlnotes.explorers.base import Explorer, Reply, button, dropdown, figure, int_slider, log_slider, register, slider
 from dlnotes.perceptron import perceptron, train_perceptron
+from dlnotes.style import BAD, BOUNDARY_CMAP, GOOD, HIGHLIGHT
 
 __all__ = ["decision_line_explorer", "learning_rule_explorer"]
 
@@ -34,11 +35,11 @@ def _gate_axes(ax):
     ax.set_ylabel("x2")
     grid = np.linspace(*_LIM, 61)
     gx, gy = np.meshgrid(grid, grid)
-    region = ax.imshow(np.zeros_like(gx), extent=(*_LIM, *_LIM), origin="lower", cmap="coolwarm",
-                       vmin=-0.2, vmax=1.2, alpha=0.25, interpolation="nearest")
+    region = ax.imshow(np.zeros_like(gx), extent=(*_LIM, *_LIM), origin="lower", cmap=BOUNDARY_CMAP,
+                       vmin=-0.2, vmax=1.2, alpha=0.35, interpolation="nearest")
     (line,) = ax.plot([], [], "k-", lw=2)
     x4, _ = truth_table("AND")
-    pts = ax.scatter(x4[:, 0], x4[:, 1], s=160, c=np.zeros(4), cmap="coolwarm", vmin=0, vmax=1,
+    pts = ax.scatter(x4[:, 0], x4[:, 1], s=160, c=np.zeros(4), cmap=BOUNDARY_CMAP, vmin=0, vmax=1,
                      edgecolors="k", linewidths=1.5, zorder=3)
     marks = [ax.text(px + 0.09, py + 0.09, "", fontsize=12, fontweight="bold") for px, py in x4]
     return np.stack([gx, gy], -1), region, line, pts, marks, x4
@@ -61,10 +62,10 @@ def decision_line_explorer():
         right = out == t
         for m, ok in zip(marks, right):
             m.set_text("✓" if ok else "✗")
-            m.set_color("green" if ok else "red")
+            m.set_color(GOOD if ok else BAD)
         n = int(right.sum())
-        title.set_text(f"{gate_name}: {n}/4 right   (w=({w1:.2f}, {w2:.2f}), b={b:.2f})")
-        msg = f"{n} of 4 points are on the right side. Shaded red = output 1, blue = output 0."
+        title.set_text(f"{gate_name}: {n}/4 right   (w = ({w1:.2f}, {w2:.2f}), b = {b:.2f})")
+        msg = f"{n} of 4 points are on the right side. Shaded blue = output 1, orange = output 0."
         if abs(w1) < 1e-12 and abs(w2) < 1e-12:
             msg = (f"w1 = w2 = 0: there is no line; the output is step(b) = {int(b > 0)} everywhere. "
                    f"{n} of 4 right.")
@@ -76,7 +77,7 @@ def decision_line_explorer():
         "gate_name": dropdown("gate", ["AND", "OR", "NAND", "XOR"], "AND"),
         "w1": slider("weight w1", -1.5, 1.5, 0.05, 0.5),
         "w2": slider("weight w2", -1.5, 1.5, 0.05, 0.5),
-        "b": slider("bias b (= −θ)", -1.5, 1.5, 0.05, -0.2),
+        "b": slider("bias b (= −θ)", -1.5, 1.5, 0.05, -0.2, help="the bias is minus the threshold θ"),
     }
     explorer = Explorer(update, controls, fig, title="Perceptron decision line")
     return explorer
@@ -94,8 +95,8 @@ def learning_rule_explorer():
     max_steps = 60
     fig, ax = figure(figsize=(4.6, 4.2))
     grid, region, line, pts, marks, x4 = _gate_axes(ax)
-    (ring,) = ax.plot([], [], "o", ms=22, mfc="none", mec="orange", mew=3, zorder=4)
-    arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="orange", lw=2))
+    (ring,) = ax.plot([], [], "o", ms=22, mfc="none", mec=HIGHLIGHT, mew=3, zorder=4)
+    arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=HIGHLIGHT, lw=2))
     title = ax.set_title("")
     cache = {}
 
@@ -110,6 +111,13 @@ def learning_rule_explorer():
         return cache[key]
 
     def update(gate_name, lr, init, step):
+        reply = _learning_step(gate_name, lr, init, step)
+        n = len(run(gate_name, lr, init).steps)
+        reply.limits = {"step": (0, n)}  # step n shows the end of the run
+        reply.inactive = {"next": "the run has ended"} if step >= n else {}
+        return reply
+
+    def _learning_step(gate_name, lr, init, step):
         res = run(gate_name, lr, init)
         t = GATES[gate_name]
         pts.set_array(t.astype(float))
@@ -122,12 +130,13 @@ def learning_rule_explorer():
         line.set_data(*_line_points(w, b))
         for m, ok in zip(marks, out == t):
             m.set_text("✓" if ok else "✗")
-            m.set_color("green" if ok else "red")
-        title.set_text(f"{gate_name}, η={lr:.2g}: step {step}, w=({w[0]:.2f}, {w[1]:.2f}), b={b:.2f}")
+            m.set_color(GOOD if ok else BAD)
+        title.set_text(f"{gate_name}, η = {lr:.2g}: step {min(step, len(res.steps))} of {len(res.steps)}, "
+                       f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}")
         if i is None:
             ring.set_data([], [])
             arrow.set_visible(False)
-            return f"after all {len(res.steps)} steps: {res.message}"
+            return Reply(f"after all {len(res.steps)} steps: {res.message}")
         xi = x4[i]
         ring.set_data([xi[0]], [xi[1]])
         y = 1 if t[i] == 1 else -1
@@ -140,23 +149,24 @@ def learning_rule_explorer():
             if norm > 0:
                 arrow.xy = tuple(xi + 0.4 * dw / norm)
                 arrow.set_position(tuple(xi))
-            return (f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), y={y:+d}: y·(w·x+b) = {y * a:.2f} ≤ 0 → "
-                    f"wrong, so w += η·y·x = ({dw[0]:+.3g}, {dw[1]:+.3g}), b += {lr * y:+.3g}")
-        return f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), y={y:+d}: y·(w·x+b) = {y * a:.2f} > 0 → right, no change"
+            return Reply(f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), y={y:+d}: y·(w·x+b) = {y * a:.2f} ≤ 0 → "
+                         f"wrong, so w += η·y·x = ({dw[0]:+.3g}, {dw[1]:+.3g}), b += {lr * y:+.3g}")
+        return Reply(f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), y={y:+d}: y·(w·x+b) = {y * a:.2f} > 0 → "
+                     "right, no change")
 
     controls = {
         "gate_name": dropdown("gate", ["AND", "OR", "NAND", "XOR"], "AND"),
         "lr": log_slider("learning rate η", 0.01, 10, 0.1),
         "init": dropdown("initial weights", list(_INITS), "small random (seed 0)"),
-        "step": int_slider("step", 0, max_steps, 0),
+        "step": int_slider("step", 0, max_steps, 0, help="how many single-sample updates have been made"),
     }
-    step_button = button("step ▶")
+    step_button = button("step ▶", help="one more single-sample update")
     explorer = None
 
     def advance(**_values):
         s = explorer.controls["step"]
         s.value = min(s.value + 1, s.max)
 
-    explorer = Explorer(update, controls, fig, buttons={"step": (step_button, advance)},
+    explorer = Explorer(update, controls, fig, buttons={"next": (step_button, advance)},
                         title="Perceptron learning rule")
     return explorer

@@ -26,12 +26,13 @@ from matplotlib.ticker import MaxNLocator
 
 from dlnotes.config import size
 from dlnotes.data import make_toy
-from dlnotes.explorers.base import button, dropdown, figure, int_slider, log_slider, register, show_image, slider
+from dlnotes.explorers.base import Reply, button, dropdown, figure, int_slider, log_slider, register, show_image, slider
 from dlnotes.explorers.blit import BlitExplorer, Blitter
-from dlnotes.figures import BOUNDARY_CMAP, DecisionBoundary, boundary_extent, mosaic, plane_grid
+from dlnotes.figures import DecisionBoundary, boundary_extent, mosaic, plane_grid
 from dlnotes.functions import softmax
 from dlnotes.network import MLP
 from dlnotes.optimizers import SGD
+from dlnotes.style import BAD, BOUNDARY_CMAP, TEST, TRAIN, image_axes
 from dlnotes.training import Trainer
 
 __all__ = ["DATASETS", "Playground", "PlaygroundState", "playground"]
@@ -206,31 +207,30 @@ class PlaygroundView:
     """The playground's figure: boundary heat-map with points, loss curves, neuron thumbnails, epoch counter."""
 
     def __init__(self, grid: int):
-        fig, ax = figure(figsize=(8.4, 4.2))
+        fig, ax = figure(figsize=(5.8, 3.5))
         fig.set_layout_engine("none")
         ax.remove()
         self.fig = fig
-        self.ax_map = fig.add_axes([0.04, 0.08, 0.46, 0.84])
-        self.ax_loss = fig.add_axes([0.60, 0.60, 0.37, 0.27])
-        self.ax_neur = fig.add_axes([0.60, 0.02, 0.37, 0.40])
-        for ax in (self.ax_map, self.ax_neur):
-            ax.set_xticks([])
-            ax.set_yticks([])
+        self.ax_map = fig.add_axes([0.015, 0.025, 0.55, 0.875])
+        self.ax_loss = fig.add_axes([0.70, 0.565, 0.28, 0.26])
+        self.ax_neur = fig.add_axes([0.62, 0.02, 0.36, 0.36])
         self.boundary = DecisionBoundary(self.ax_map, resolution=grid)
+        for ax in (self.ax_map, self.ax_neur):
+            image_axes(ax)
         self.banner = self.ax_map.text(0.5, 0.5, "", transform=self.ax_map.transAxes, ha="center", va="center",
-                                       fontsize=11, color="#b00020", bbox=dict(fc="white", ec="#b00020"))
-        self.ax_map.set_title("decision boundary  (○ train, □ test)", fontsize=9)
-        (self.train_line,) = self.ax_loss.plot([], [], color="#333333", lw=1.2)
-        (self.test_line,) = self.ax_loss.plot([], [], color="#d62728", lw=1.2)
-        self.ax_loss.set_title("loss: train (black), test (red)", fontsize=9)
-        self.ax_loss.set_xlabel("epoch", fontsize=8, labelpad=1)
-        self.ax_loss.tick_params(labelsize=7, length=2, pad=1)
+                                       fontsize=11, color=BAD, bbox=dict(fc="white", ec=BAD))
+        self.ax_map.set_title("decision boundary  (○ train, □ test)")
+        (self.train_line,) = self.ax_loss.plot([], [], color=TRAIN, lw=1.4)
+        (self.test_line,) = self.ax_loss.plot([], [], color=TEST, lw=1.4)
+        self.ax_loss.set_title("loss: train (blue), test (red)", fontsize=9)
+        self.ax_loss.set_xlabel("epoch", fontsize=9, labelpad=1)
+        self.ax_loss.tick_params(labelsize=9, length=2, pad=1)
         # few ticks, limits that change rarely: text is the costly part of every redraw
         self.ax_loss.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         self.ax_loss.yaxis.set_major_locator(MaxNLocator(3))
         self.neurons = self.ax_neur.imshow(np.ones((2, 2, 3)), origin="upper", interpolation="nearest")
         self.neur_title = self.ax_neur.set_title("", fontsize=9)
-        self.counter = fig.text(0.60, 0.975, "", fontsize=10, weight="bold", va="top")
+        self.counter = fig.text(0.62, 0.975, "", fontsize=10, weight="bold", va="top")
         self._shown = None
         # Blitting: everything that changes every frame is "animated" and drawn over a cached
         # background; the background is redrawn only when something static changed (stale).
@@ -295,13 +295,14 @@ class Playground(BlitExplorer):
         controls = {
             "dataset": dropdown("data set", list(DATASETS.items()), "circle"),
             "noise": slider("noise", 0.0, 0.5, 0.05, 0.1),
-            "test_ratio": slider("test share", 0.1, 0.9, 0.1, 0.5, unit="of the data"),
+            "test_ratio": slider("test share", 0.1, 0.9, 0.1, 0.5,
+                                 help="share of the points held out as the test set (□)"),
             "hidden_layers": int_slider("hidden layers", 0, 4, 2),
             "neurons": int_slider("neurons per layer", 1, 16, 4),
             "activation": dropdown("activation", list(ACTIVATIONS.items()), "tanh"),
-            "learning_rate": log_slider("learning rate", 1e-3, 3.0, 0.1),
-            "batch_size": int_slider("batch size", 1, 64, 10),
-            "l2": dropdown("L2 rate", [(f"{v:g}", v) for v in L2_RATES], 0.0),
+            "learning_rate": log_slider("learning rate", 1e-3, 3.0, 0.1, help="takes effect from the next step"),
+            "batch_size": int_slider("batch size", 1, 64, 10, help="takes effect from the next step"),
+            "l2": dropdown("L2 rate", [(f"{v:g}", v) for v in L2_RATES], 0.0, help="takes effect from the next step"),
         }
         buttons = {
             "step": (button("step", "step-forward"), self._step),
@@ -313,11 +314,25 @@ class Playground(BlitExplorer):
 
     # -- actions (each runs inside Explorer's guard, then the figure is re-rendered) --------------
     def _update(self, **values):
+        before = self._mid_training_settings()
         restarted = self.state.configure(**values)
         if restarted and getattr(self, "play", None) is not None:
             self.play.playing = False  # as in Playground: a new problem starts paused
         self.view.draw(self.state)
-        return self._status()
+        after = self._mid_training_settings()
+        changed = [f"{name} {new:.3g}" for name, old, new in zip(("learning rate", "batch size", "L2 rate"), before, after)
+                   if old is not None and not np.isclose(old, new, rtol=1e-9, atol=0.0)]
+        if restarted or not changed:
+            return self._status()
+        # The weights are kept: say at once that the new setting is waiting for the next step.
+        return Reply(self._status(), notice=f"{', '.join(changed)}: takes effect from the next step "
+                                            "(press ▶ or step).")
+
+    def _mid_training_settings(self):
+        s = self.state
+        if s.trainer is None:
+            return (None, None, None)
+        return (s.optimizer.lr, s.batch_size, s.net.l2)
 
     def _step(self, **values):
         self.state.configure(**values)

@@ -9,7 +9,6 @@ They train the numpy :func:`dlnotes.network.MLP` (with the BatchNorm and Dropout
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.ticker import NullLocator
 
 from dlnotes.config import size
 from dlnotes.data import Split, make_toy, overfitting_data
@@ -18,6 +17,7 @@ from dlnotes.explorers.blit import BlitExplorer, Blitter
 from dlnotes.figures import DecisionBoundary, boundary_extent
 from dlnotes.network import MLP
 from dlnotes.optimizers import SGD, Momentum
+from dlnotes.style import GOOD, GREY, NEUTRAL, TEST, TRAIN, log_axis
 from dlnotes.training import EarlyStopping, train
 
 __all__ = ["batchnorm_explorer", "early_stopping_explorer", "regularization_explorer"]
@@ -34,12 +34,6 @@ def _boundary(ax, data: Split) -> DecisionBoundary:
     return boundary
 
 
-def _plain_log_axis(ax):
-    """A log-scale y axis with major ticks only (minor tick labels are slow to draw and add little)."""
-    ax.set_yscale("log")
-    ax.yaxis.set_minor_locator(NullLocator())
-
-
 def _loss_ylim(*curves):
     vals = np.concatenate([np.asarray(c, float) for c in curves if len(c)])
     vals = vals[np.isfinite(vals) & (vals > 0)]
@@ -52,15 +46,16 @@ def _loss_ylim(*curves):
 def regularization_explorer():
     """Dropout rate and L2 strength on a tiny noisy training set: train vs test loss and the decision boundary."""
     data = overfitting_data()
-    fig, (ax_b, ax_c) = figure(1, 2, figsize=(9.0, 3.6))
+    fig, (ax_b, ax_c) = figure(1, 2, figsize=(5.8, 3.0))
     boundary = _boundary(ax_b, data)
-    ax_b.set_title("decision boundary (big dots: training set)", fontsize=9)
-    (l_train,) = ax_c.plot([], [], color="#1f77b4", label="train loss")
-    (l_test,) = ax_c.plot([], [], color="#d62728", label="test loss")
-    _plain_log_axis(ax_c)
+    ax_b.set_title("boundary (dots: training set)")
+    (l_train,) = ax_c.plot([], [], color=TRAIN, label="train")
+    (l_test,) = ax_c.plot([], [], color=TEST, label="test")
+    log_axis(ax_c.yaxis)
     ax_c.set_xlabel("epoch")
-    ax_c.set_ylabel("cross-entropy (no L2 term)")
-    ax_c.legend(fontsize=8, loc="lower left")
+    ax_c.set_ylabel("loss (without the L2 term)")
+    ax_c.legend(loc="lower left")
+
     def update(dropout, l2, epochs, progress):
         net = MLP(2, [100, 100], 2, activation="relu", dropout=dropout, l2=l2, seed=0)
         hist = train(net, data, Momentum(lr=0.05), epochs, batch_size=20, progress=progress)
@@ -72,12 +67,13 @@ def regularization_explorer():
         with np.errstate(over="ignore", invalid="ignore"):
             boundary.show(net.probabilities(boundary.grid))
         tr, te = hist["train_loss"][-1], hist["test_loss"][-1]
+        ax_c.set_title(f"dropout {dropout:.1f}, λ {l2:g}: gap {te - tr:.2f}")
         return (f"after {len(ep)} epochs: train loss {tr:.3f}, test loss {te:.3f} (gap {te - tr:.3f}); "
                 f"train acc {hist['train_acc'][-1]:.0%}, test acc {hist['test_acc'][-1]:.0%}")
 
     controls = {
         "dropout": slider("dropout rate", 0.0, 0.8, 0.1, 0.0),
-        "l2": slider("L2 strength λ", 0.0, 0.05, 0.001, 0.0),
+        "l2": slider("L2 strength λ", 0.0, 0.05, 0.001, 0.0, help="weight decay: λ/2·Σw² is added to the loss"),
         "epochs": int_slider("epochs", 20, 300, size(full=200, smoke=40), step=20),
     }
     return Explorer(update, controls, fig, expensive=True, title="Dropout and L2 vs overfitting")
@@ -87,19 +83,18 @@ def regularization_explorer():
 def batchnorm_explorer():
     """The same deep network trained with and without batch norm: loss and test accuracy per epoch."""
     data = make_toy("spiral3", n=450, noise=0.1, test_ratio=1 / 3, seed=0)
-    fig, (ax_l, ax_a) = figure(1, 2, figsize=(9.0, 3.4))
+    fig, (ax_l, ax_a) = figure(1, 2, figsize=(5.8, 3.0))
     lines = {}
-    for bn, color in ((False, "#7f7f7f"), (True, "#2ca02c")):
+    for bn, color in ((False, GREY), (True, GOOD)):
         name = "with batch norm" if bn else "without"
         lines[bn] = (ax_l.plot([], [], color=color, label=name)[0], ax_a.plot([], [], color=color, label=name)[0])
-    _plain_log_axis(ax_l)
+    log_axis(ax_l.yaxis)
     ax_l.set_xlabel("epoch")
-    ax_l.set_ylabel("training loss")
+    ax_l.set_title("training loss")
     ax_a.set_xlabel("epoch")
-    ax_a.set_ylabel("test accuracy")
     ax_a.set_ylim(0, 1.02)
     ax_a.axhline(1 / 3, color="k", lw=0.6, ls=":")
-    ax_a.legend(fontsize=8, loc="upper left")
+    ax_a.legend(loc="lower right")
 
     def update(initializer, lr, epochs, progress):
         notes, curves = [], []
@@ -124,11 +119,12 @@ def batchnorm_explorer():
         for ax in (ax_l, ax_a):
             ax.set_xlim(0, max(epochs, 2))
         ax_l.set_ylim(*_loss_ylim(*curves))
+        ax_a.set_title(f"test accuracy, lr {lr:.2g}")
         return " · ".join(notes)
 
     controls = {
         "initializer": dropdown("kernel_initializer", ["random_normal", "random_uniform", "glorot_normal", "he_normal"],
-                                "random_normal"),
+                                "random_normal", help="how the weights of the five hidden layers are drawn"),
         "lr": log_slider("learning rate", 1e-3, 1.0, 0.05),
         "epochs": int_slider("epochs", 10, 150, size(full=60, smoke=10), step=10),
     }
@@ -147,22 +143,22 @@ def early_stopping_explorer():
     val = np.array(hist["test_loss"])
     ep = np.arange(1, len(val) + 1)
 
-    fig, (ax_c, ax_b) = figure(1, 2, figsize=(9.0, 3.6))
-    ax_c.plot(ep, hist["train_loss"], color="#1f77b4", label="train loss")
-    ax_c.plot(ep, val, color="#d62728", label="validation loss")
-    _plain_log_axis(ax_c)
+    fig, (ax_c, ax_b) = figure(1, 2, figsize=(5.8, 3.2))
+    ax_c.plot(ep, hist["train_loss"], color=TRAIN, label="train")
+    ax_c.plot(ep, val, color=TEST, label="validation")
+    log_axis(ax_c.yaxis)
     ax_c.set_ylim(*_loss_ylim(hist["train_loss"], val))
     ax_c.set_xlim(0, len(val) + 1)
     stop_line = ax_c.axvline(len(val), color="k", lw=1.2)
-    (best_dot,) = ax_c.plot([], [], "o", ms=8, mfc="none", mec="#2ca02c", mew=2)
-    shade = ax_c.axvspan(len(val), len(val) + 1, color="0.85", alpha=0.6, lw=0)
+    (best_dot,) = ax_c.plot([], [], "o", ms=8, mfc="none", mec=GOOD, mew=2)
+    shade = ax_c.axvspan(len(val), len(val) + 1, color=NEUTRAL, alpha=0.3, lw=0)
     ax_c.set_xlabel("epoch")
-    ax_c.legend(fontsize=8, loc="lower left")
+    ax_c.set_ylabel("loss")
+    ax_c.legend(loc="lower left")
     ax_c.locator_params(axis="x", nbins=5)
-    _plain_log_axis(ax_c)
-    c_title = ax_c.set_title("", fontsize=9)
+    c_title = ax_c.set_title("")
     boundary = _boundary(ax_b, data)
-    b_title = ax_b.set_title("", fontsize=9)
+    b_title = ax_b.set_title("")
     # Only these change with the sliders; the curves, axes and legend are drawn once.
     # (The points are redrawn too, so they stay on top of the boundary image.)
     blitter = Blitter(fig, [shade, stop_line, best_dot, ax_c.get_legend(), c_title, boundary.image,
@@ -181,9 +177,8 @@ def early_stopping_explorer():
             v[...] = hist["snapshots"][best - 1][k]
         with np.errstate(over="ignore", invalid="ignore"):
             boundary.show(net.probabilities(boundary.grid))
-        b_title.set_text(f"restored weights of epoch {best} (validation loss {val[best - 1]:.3f})")
-        c_title.set_text(f"patience {int(patience)}, min_delta {min_delta:.3f}: stops at epoch {stop} (black), "
-                         f"best epoch {best} (green)")
+        b_title.set_text(f"epoch {best} restored (stop: {stop})")
+        c_title.set_text(f"patience {int(patience)}, min_delta {min_delta:.3f}")
         if not es.stopped:
             return f"never stopped within {len(val)} epochs; the best epoch was {best}"
         return (f"stops at epoch {stop} (saved {len(val) - stop} epochs) and restores epoch {best}: "
@@ -191,7 +186,9 @@ def early_stopping_explorer():
                 f"and {val[-1]:.3f} after all {len(val)} epochs")
 
     controls = {
-        "patience": int_slider("patience", 0, 60, 10, unit="epochs"),
-        "min_delta": slider("min_delta", 0.0, 0.05, 0.001, 0.0),
+        "patience": int_slider("patience", 0, 60, 10, unit="epochs",
+                               help="epochs without improvement before training stops"),
+        "min_delta": slider("min_delta", 0.0, 0.05, 0.001, 0.0,
+                            help="a smaller drop of the validation loss does not count as an improvement"),
     }
     return BlitExplorer(update, controls, fig, blitter=blitter, title="Early stopping")

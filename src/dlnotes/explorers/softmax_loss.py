@@ -12,6 +12,7 @@ import numpy as np
 
 from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, log_slider, register, slider
 from dlnotes.functions import cross_entropy, mse, softmax
+from dlnotes.style import BAD, BLUE, GOOD, GREY, ORANGE
 
 __all__ = ["loss_explorer", "naive_softmax", "prediction", "softmax_explorer"]
 
@@ -40,13 +41,13 @@ def softmax_explorer():
     """Softmax of a few logits with a temperature slider and a shift slider: stable vs naive formula."""
     fig, ax = figure(figsize=(5.6, 3.4))
     k_max = 4
-    bars = ax.bar(np.arange(k_max), np.zeros(k_max), color="C0", label="stable softmax")
-    (naive_pts,) = ax.plot([], [], "D", color="C1", ms=8, label="naive exp(a)/Σexp(a)")
-    nan_text = [ax.text(i, 0.05, "", ha="center", color="C3", fontweight="bold") for i in range(k_max)]
+    bars = ax.bar(np.arange(k_max), np.zeros(k_max), color=BLUE, label="stable softmax")
+    (naive_pts,) = ax.plot([], [], "D", color=ORANGE, ms=8, label="naive exp(a)/Σexp(a)")
+    nan_text = [ax.text(i, 0.05, "", ha="center", color=BAD, fontweight="bold") for i in range(k_max)]
     value_text = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=9) for i in range(k_max)]
     ax.set_ylim(0, 1.12)
     ax.set_ylabel("probability")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left")
     title = ax.set_title("")
 
     def update(logits, temperature, shift):
@@ -73,8 +74,9 @@ def softmax_explorer():
 
     controls = {
         "logits": dropdown("logits a", list(_LOGITS), "book example (0.3, 2.9, 4.0)"),
-        "temperature": log_slider("temperature T", 0.05, 20, 1.0),
-        "shift": slider("shift C added to every a", 0, 1000, 10, 0),
+        "temperature": log_slider("temperature T", 0.05, 20, 1.0, help="every logit is divided by T"),
+        "shift": slider("shift C", 0, 1000, 10, 0,
+                        help="a constant C added to every logit: softmax does not change, the naive formula overflows"),
     }
     explorer = Explorer(update, controls, fig, title="Softmax: temperature and overflow")
     return explorer
@@ -103,22 +105,22 @@ def prediction(p_correct, k, spread="even", correct=0):
 @register
 def loss_explorer():
     """MSE, cross-entropy and accuracy of the same prediction as the probability of the right class moves."""
-    fig, (ax_p, ax_l) = figure(1, 2, figsize=(7.6, 3.3))
+    fig, (ax_p, ax_l) = figure(1, 2, figsize=(5.8, 3.1))
     k_max = 10
-    bars = ax_p.bar(np.arange(k_max), np.zeros(k_max), color=["C2"] + ["C7"] * (k_max - 1))
+    bars = ax_p.bar(np.arange(k_max), np.zeros(k_max), color=[GOOD] + [GREY] * (k_max - 1))
     ax_p.set_ylim(0, 1)
-    ax_p.set_title("prediction y (class 0 is right)")
+    ax_p.set_xlabel("class (0 is right)")
     ps = np.linspace(0.001, 0.999, 300)
-    (ce_line,) = ax_l.plot([], [], label="cross-entropy")
-    (mse_line,) = ax_l.plot([], [], label="MSE (½Σ(y−t)²)")
+    (ce_line,) = ax_l.plot([], [], label="cross-entropy", color=BLUE)
+    (mse_line,) = ax_l.plot([], [], label="MSE ½Σ(y−t)²", color=ORANGE)
     (acc_line,) = ax_l.plot([], [], label="accuracy", color="k", lw=1)
-    (ce_dot,) = ax_l.plot([], [], "o", color="C0")
-    (mse_dot,) = ax_l.plot([], [], "o", color="C1")
+    (ce_dot,) = ax_l.plot([], [], "o", color=BLUE)
+    (mse_dot,) = ax_l.plot([], [], "o", color=ORANGE)
     (acc_dot,) = ax_l.plot([], [], "o", color="k")
     ax_l.set_xlim(0, 1)
     ax_l.set_ylim(0, 4)
-    ax_l.set_xlabel("probability given to the right class")
-    ax_l.legend(fontsize=8, loc="upper right")
+    ax_l.set_xlabel("p(right class)")
+    ax_l.legend(loc="upper right")
     t_cache = {}
 
     def curves(k, spread):
@@ -151,12 +153,14 @@ def loss_explorer():
         ce_dot.set_data([p_correct], [min(ce, 3.95)])
         mse_dot.set_data([p_correct], [ms])
         acc_dot.set_data([p_correct], [acc])
+        ax_p.set_title(f"prediction: p(class 0) = {p_correct:.3f}")
+        ax_l.set_title(f"CE {ce:.2f} · MSE {ms:.2f} · accuracy {acc:.0f}")
         return (f"cross-entropy {ce:.3f}, MSE {ms:.3f}, accuracy {acc:.0f}. Accuracy is flat almost everywhere, "
                 "so its derivative is 0 and cannot guide learning; both losses change smoothly.")
 
     controls = {
         "p_correct": slider("p(right class)", 0.001, 0.999, 0.001, 0.6),
-        "classes": int_slider("number of classes", 2, k_max, 10),
+        "classes": int_slider("classes", 2, k_max, 10, help="number of classes the prediction spreads over"),
         "spread": dropdown("rest of the probability", [("spread evenly", "even"), ("on one wrong class", "one")],
                            "even"),
     }
