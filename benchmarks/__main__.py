@@ -6,7 +6,9 @@ Measured:
   resident memory of its kernel (psutil polls the kernel process and its children),
   in smoke mode, and with ``--full`` also in full mode;
 - per explorer in :data:`dlnotes.explorers.base.REGISTRY`: kernel-side update time (one
-  :func:`dlnotes.explorers.base.randomize` call: update + PNG render), median and p95;
+  :func:`dlnotes.explorers.base.randomize` call: update + PNG render), median and p95, in wall
+  and CPU time (CPU time is what a busy shared machine does not distort); and a drag: each
+  slider moved notch by notch, as a learner's mouse does, median per move;
 - in the browser: key press -> new image, per explorer in the notebooks (the
   real-browser tests in ``tests/browser`` run with several moves per control);
 - training figures from the chapter benchmarks ``benchmarks/bench_*.py`` (``bench_conv``
@@ -252,23 +254,55 @@ def bench_explorers(samples: int, budget_s: float, *, only: str | None = None) -
         row["build_ms"] = _r((time.perf_counter() - t0) * 1e3)
         row["expensive"] = bool(getattr(ex, "expensive", False))
         rng = np.random.default_rng(0)
-        times, errors, warns = [], 0, 0
+        times, cpu, errors, warns = [], [], 0, 0
         start = time.perf_counter()
         while len(times) < samples and (time.perf_counter() - start < budget_s or len(times) < 3):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             randomize(ex, rng)
             times.append((time.perf_counter() - t) * 1e3)
+            cpu.append((time.process_time() - c) * 1e3)
             errors += ex.error is not None
             warns += bool(ex.warnings)
+        drag = [] if row["expensive"] else drag_times(ex, budget_s / 2)
         row.update(
             status="ok", samples=len(times), median_ms=_r(statistics.median(times)),
-            p95_ms=_r(percentile(times, 95)), max_ms=_r(max(times)),
+            p95_ms=_r(percentile(times, 95)), max_ms=_r(max(times)), median_cpu_ms=_r(statistics.median(cpu)),
+            drag_median_ms=_r(statistics.median(drag)) if drag else None, drag_moves=len(drag),
             settings_with_error=errors, settings_with_warnings=warns,
             leaked_figures=len(plt.get_fignums()) - figs,
         )
-        print(f"  {name}: median {row['median_ms']} ms, p95 {row['p95_ms']} ms (n={len(times)})", flush=True)
+        print(f"  {name}: median {row['median_ms']} ms (cpu {row['median_cpu_ms']}), p95 {row['p95_ms']} ms "
+              f"(n={len(times)}); drag median {row['drag_median_ms']} ms", flush=True)
         rows.append(row)
     return rows
+
+
+def drag_times(explorer, budget_s: float, notches: int = 8) -> list[float]:
+    """ms per move while each slider of ``explorer`` is dragged ``notches`` notches from its start,
+    one notch per update, as the browser sends them during a mouse drag (update + PNG render)."""
+    import ipywidgets as W
+    import numpy as np
+
+    out = []
+    start = time.perf_counter()
+    for w in explorer.controls.values():
+        if not isinstance(w, (W.FloatSlider, W.IntSlider, W.FloatLogSlider)) or w.disabled:
+            continue
+        up = w.value <= (w.min + w.max) / 2
+        for _ in range(notches):
+            if time.perf_counter() - start > budget_s:
+                return out
+            if isinstance(w, W.FloatLogSlider):
+                new = w.base ** (np.log10(w.value) / np.log10(w.base) + (w.step if up else -w.step))
+                new = min(max(new, w.base**w.min), w.base**w.max)
+            else:
+                new = min(max(w.value + (w.step if up else -w.step), w.min), w.max)
+            if new == w.value:
+                break  # at the end of its range
+            t = time.perf_counter()
+            w.value = new
+            out.append((time.perf_counter() - t) * 1e3)
+    return out
 
 
 # --------------------------------------------------------------------------- browser
@@ -360,14 +394,15 @@ def summary(mach, notebooks, explorers, browser, training) -> str:
     blat = {e["factory"]: e for e in bx
             if sum(x["factory"] == e["factory"] for x in bx) == 1 and fn_count.get(e["factory"]) == 1}
     if explorers:
-        md += ["", "### Explorers, kernel side (update + PNG render, random settings)", ""]
+        md += ["", "### Explorers, kernel side (update + PNG render; random settings, and a slider drag)", ""]
         rows = []
         for r in explorers:
             b = blat.get(r["explorer"].rsplit(".", 1)[-1], {})
             rows.append([f"`{r['explorer']}`", "training" if r.get("expensive") else "cheap",
-                         r.get("median_ms"), r.get("p95_ms"), r.get("samples"),
-                         b.get("median_ms"), b.get("p95_ms"), r.get("error") or ""])
-        md += _table(["explorer", "kind", "median ms", "p95 ms", "n", "browser median ms", "browser p95 ms", "note"], rows)
+                         r.get("median_ms"), r.get("median_cpu_ms"), r.get("p95_ms"), r.get("samples"),
+                         r.get("drag_median_ms"), b.get("median_ms"), b.get("p95_ms"), r.get("error") or ""])
+        md += _table(["explorer", "kind", "median ms", "median CPU ms", "p95 ms", "n", "drag median ms",
+                      "browser median ms", "browser p95 ms", "note"], rows)
     if browser:
         md += ["", "### In the browser (JupyterLab + Chromium: key press → new image)", "",
                f"Chromium {browser.get('chromium')}, {browser.get('moves_per_control')} move(s) per control; "

@@ -66,7 +66,7 @@ def test_summary_has_a_row_per_notebook_and_explorer_with_browser_latency():
     notebooks = [{"notebook": "01_x.ipynb", "mode": "smoke", "seconds": 3.2, "peak_rss_mib": 300.0,
                   "status": "ok", "error": None}]
     explorers = [{"explorer": "perceptron.decision_line_explorer", "expensive": False, "median_ms": 21.0,
-                  "p95_ms": 30.0, "samples": 200}]
+                  "median_cpu_ms": 19.0, "p95_ms": 30.0, "samples": 200, "drag_median_ms": 17.0}]
     browser = {"chromium": "150", "moves_per_control": 4, "suite_wall_s": 100,
                "explorers": [{"notebook": "01_x.ipynb", "index": 0, "factory": "decision_line_explorer",
                               "median_ms": 180.0, "p95_ms": 250.0, "samples": 8}],
@@ -75,5 +75,21 @@ def test_summary_has_a_row_per_notebook_and_explorer_with_browser_latency():
                                                                         "result": {"accuracy": 0.91}}})
     assert "Test CPU" in md and "2 cores" in md
     assert "| 01_x.ipynb | 3.2 | 300.0 |" in md
-    assert "| `perceptron.decision_line_explorer` | cheap | 21.0 | 30.0 | 200 | 180.0 | 250.0 |" in md
+    assert "| `perceptron.decision_line_explorer` | cheap | 21.0 | 19.0 | 30.0 | 200 | 17.0 | 180.0 | 250.0 |" in md
     assert "accuracy = 0.91" in md
+
+
+def test_a_drag_moves_each_slider_notch_by_notch_and_times_every_move():
+    import numpy as np
+
+    from benchmarks.__main__ import drag_times
+    from dlnotes.explorers.base import Explorer, figure, int_slider, log_slider
+
+    fig, ax = figure(figsize=(3, 2))
+    seen = []
+    explorer = Explorer(lambda n, lr: seen.append((n, lr)),
+                        {"n": int_slider("n", 0, 100, 10), "lr": log_slider("lr", 1e-3, 1.0, 0.9)}, fig)
+    moves = drag_times(explorer, budget_s=30, notches=5)
+    assert len(moves) == 10 and all(ms > 0 for ms in moves)
+    assert [n for n, _ in seen[-10:-5]] == [11, 12, 13, 14, 15]
+    assert np.allclose([lr for _, lr in seen[-5:]], [0.9 / 10 ** (0.1 * k) for k in range(1, 6)])

@@ -8,6 +8,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("DLNOTES_BROWSER_ARTIFACTS", REPO / "test-artifacts"))
 SCREENSHOTS = ARTIFACTS / "screenshots"
+CONTACT_SHEET = ARTIFACTS / "explorers-contact-sheet.png"
 RESULTS = Path(os.environ.get("DLNOTES_BROWSER_RESULTS", REPO / "benchmarks" / "results" / "browser_latency.json"))
 NOTEBOOK_TIMEOUT = float(os.environ.get("DLNOTES_BROWSER_TIMEOUT", "300"))
 MOVES = int(os.environ.get("DLNOTES_BROWSER_MOVES", "1"))
@@ -25,6 +26,7 @@ class Record:
         self.wall_s = 0.0
         self.chromium = ""
         self.used = False
+        self.contact_sheet = None
 
 
 RECORD = Record()

@@ -6,7 +6,7 @@ Knobs (environment variables), all optional:
 - ``DLNOTES_BROWSER_MOVES``         moves per control and explorer (default 1; ``make bench`` uses more)
 - ``DLNOTES_BROWSER_MOVE_TIMEOUT``  seconds to wait for a figure to change after a move (default 60)
 - ``DLNOTES_BROWSER_EXPLORER_BUDGET`` seconds of moves per explorer before the rest are skipped (default 10)
-- ``DLNOTES_BROWSER_ARTIFACTS``     folder for screenshots (default ``test-artifacts/``)
+- ``DLNOTES_BROWSER_ARTIFACTS``     folder for screenshots and the explorers' contact sheet (default ``test-artifacts/``)
 - ``DLNOTES_BROWSER_RESULTS``       latency JSON (default ``benchmarks/results/browser_latency.json``)
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import labdriver
-from browser_run import MOVES, RECORD, REPO, RESULTS, SCREENSHOTS
+from browser_run import CONTACT_SHEET, MOVES, RECORD, REPO, RESULTS, SCREENSHOTS
 
 
 def _skip_reason() -> str | None:
@@ -87,6 +87,10 @@ def screenshots() -> Path:
 def pytest_sessionfinish(session, exitstatus):
     if not RECORD.used or not (RECORD.notebooks or RECORD.explorers):
         return
+    if RECORD.explorers:
+        # This run's screenshots replace their own tiles; explorers of notebooks not run keep theirs.
+        RECORD.contact_sheet = labdriver.contact_sheet(sorted((SCREENSHOTS / "explorers").glob("*.png")),
+                                                       CONTACT_SHEET)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     for row in RECORD.notebooks + RECORD.explorers:
@@ -122,12 +126,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr = terminalreporter
     tr.section("real-browser tests (JupyterLab + Chromium)")
     tr.write_line(f"screenshots: {SCREENSHOTS}")
+    if RECORD.contact_sheet:
+        tr.write_line(f"every explorer on one page: {RECORD.contact_sheet}")
     tr.write_line(f"browser suite wall time: {RECORD.wall_s:.1f} s  (Chromium {RECORD.chromium})")
     for nb in RECORD.notebooks:
         tr.write_line(f"  {nb['notebook']:<32} open {nb['open_s']:6.1f} s   run all {nb['run_all_s']:6.1f} s"
                       f"   screenshot {nb.get('screenshot_s', 0):5.1f} s   failures {len(nb['failures'])}")
     if RECORD.explorers:
-        tr.write_line("explorer latency, key press -> new image (ms):")
+        tr.write_line("explorer latency, input (drag, key, click) -> new image (ms):")
         for ex in RECORD.explorers:
             med = "-" if ex["median_ms"] is None else f"{ex['median_ms']:.0f}"
             p95 = "-" if ex["p95_ms"] is None else f"{ex['p95_ms']:.0f}"

@@ -9,9 +9,12 @@ Three pieces, used by ``conftest.py`` / ``test_jupyterlab.py`` and by ``make ben
   returns a :class:`NotebookRun` whose ``failures`` list every problem found: a
   kernel-selection dialog, an error output, a cell left unexecuted, a widget that did
   not render;
-- :func:`exercise_explorers` moves every slider by keyboard and every dropdown by
-  selection in each ``dlnotes`` explorer on the page and checks that its figure changed,
-  timing key press -> new image.
+- :func:`exercise_explorers` drags every slider handle with the mouse and moves every
+  dropdown, toggle and tick box of each ``dlnotes`` explorer on the page, checks that its
+  figure or status changed and that the figure kept its size, timing input -> new image;
+  it also checks the look: controls beside the figure, the figure at its natural size,
+  no label cut off, slider tracks long enough for the mouse;
+- :func:`contact_sheet` puts the explorers' screenshots on one page for a reviewer.
 
 The checking functions never assert: they return failures, so a test can require
 "no failures" for the course notebooks and "these failures" for the broken fixtures.
@@ -512,6 +515,7 @@ class Move:
     ms: float | None
     response: str | None = None  # "image": the figure changed; "status": only the status line did;
     # "image after 'step'": the figure changed once the explorer's button was pressed
+    sizes: list = field(default_factory=list)  # the figure's rendered (width, height) during and after the move
 
 
 @dataclass
@@ -526,10 +530,19 @@ class ExplorerCheck:
     skipped: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     screenshot: Path | None = None
+    layout: dict = field(default_factory=dict)  # geometry measured before any move (see _JS_GEOMETRY)
 
     @property
     def name(self) -> str:
         return f"{Path(self.notebook).stem}#{self.index} {self.factory}"
+
+    def moving_failures(self) -> list[Failure]:
+        """Controls that changed nothing, broken images."""
+        return [f for f in self.failures if f.kind not in LOOK_KINDS]
+
+    def look_failures(self) -> list[Failure]:
+        """Layout, size and label problems."""
+        return [f for f in self.failures if f.kind in LOOK_KINDS]
 
     def latencies(self) -> list[float]:
         return [m.ms for m in self.moves if m.ms is not None]
@@ -546,6 +559,8 @@ class ExplorerCheck:
             "status_only": sum(m.response is not None and m.response != "image" for m in self.moves),
             "skipped_for_time": self.skipped,
             "failures": [str(f) for f in self.failures],
+            "layout": self.layout,
+            "screenshot": str(self.screenshot) if self.screenshot else None,
         }
 
 
@@ -561,11 +576,13 @@ def percentile(values, q: float) -> float:
 
 _JS_INSTRUMENT = """() => {
   if (window.__dl) return;
-  window.__dl = {t0: null, t1: null, target: null, busyAt: 0, idleAt: 0};
-  const stamp = () => { window.__dl.t0 = performance.now(); window.__dl.t1 = null; };
+  window.__dl = {t0: null, t1: null, target: null, busyAt: 0, idleAt: 0, hold: false};
+  // hold: during a drag only its pointerdown counts (the click a release fires must not restart the clock)
+  const stamp = () => { if (window.__dl.hold) return; window.__dl.t0 = performance.now(); window.__dl.t1 = null; };
   document.addEventListener('keydown', stamp, true);
   document.addEventListener('change', stamp, true);
   document.addEventListener('click', stamp, true);
+  document.addEventListener('pointerdown', stamp, true);
   const obs = new MutationObserver(ms => { for (const m of ms) {
       if (m.attributeName === 'src' && m.target === window.__dl.target && window.__dl.t1 === null)
         window.__dl.t1 = performance.now(); } });
@@ -594,20 +611,91 @@ def _factory_name(src: str) -> str:
     return lines[-1].strip()[:40] if lines else "?"
 
 
+LOOK_KINDS = {"explorer-layout", "explorer-size", "explorer-label-cut", "explorer-short-track"}
+MIN_TRACK_PX = 150  # a slider track shorter than this is too coarse to drag to a chosen value
+
+
+def _pixel_ratio() -> int:
+    """Device pixels per CSS pixel of an explorer figure (dlnotes.explorers.base.PIXEL_RATIO)."""
+    from dlnotes.explorers.base import PIXEL_RATIO
+
+    return PIXEL_RATIO
+
+
+_JS_GEOMETRY = """(ex, img) => {
+  const rect = e => { const b = e.getBoundingClientRect();
+                      return {x: Math.round(b.x), y: Math.round(b.y), w: Math.round(b.width), h: Math.round(b.height)}; };
+  const shown = e => e.offsetParent !== null && e.getClientRects().length > 0;
+  const side = ex.querySelector('.dlnotes-explorer-controls');
+  const cut = [];
+  for (const label of ex.querySelectorAll('.widget-label, .widget-label-basic')) {
+    const text = label.textContent.trim();
+    const style = getComputedStyle(label);
+    if (!text || !shown(label) || style.display === 'inline' || style.overflowX === 'visible') continue;
+    const range = document.createRange();  // the whole text's width, however much of it is shown
+    range.selectNodeContents(label);
+    if (range.getBoundingClientRect().width > label.clientWidth + 1) cut.push(text);
+  }
+  const tracks = Array.from(ex.querySelectorAll('.slider-container')).filter(shown)
+    .map(t => Math.round(t.getBoundingClientRect().width));
+  const browser = document.querySelector('.jp-FileBrowser');
+  return {controls: side ? rect(side) : null, figure: rect(img), natural: [img.naturalWidth, img.naturalHeight],
+          cut, tracks, file_browser_open: !!(browser && shown(browser)), viewport: [innerWidth, innerHeight]};
+}"""
+
+_JS_SIZE = "i => { const b = i.getBoundingClientRect(); return [Math.round(b.width), Math.round(b.height)]; }"
+
+
+def _look_failures(check: "ExplorerCheck", geo: dict) -> list[Failure]:
+    """The explorer's layout against what the collection promises (see the module docstring)."""
+    fails = []
+    ratio = _pixel_ratio()
+    fig, side = geo["figure"], geo["controls"]
+    natural = [round(n / ratio) for n in geo["natural"]]
+    if side is None:
+        fails.append(Failure("explorer-layout", f"{check.name}: no controls column found"))
+    elif fig["x"] < side["x"] + side["w"] - 1 or fig["y"] >= side["y"] + side["h"]:
+        fails.append(Failure("explorer-layout", f"{check.name}: the figure {fig} is not beside the controls {side} "
+                             f"at {geo['viewport']} (file browser open: {geo['file_browser_open']})"))
+    if abs(fig["w"] - natural[0]) > 1 or abs(fig["h"] - natural[1]) > 1:
+        fails.append(Failure("explorer-size", f"{check.name}: the figure is shown at {fig['w']}x{fig['h']} px, "
+                             f"not at its natural {natural[0]}x{natural[1]} px"))
+    if geo["cut"]:
+        fails.append(Failure("explorer-label-cut", f"{check.name}: labels cut off: {geo['cut']}"))
+    short = [t for t in geo["tracks"] if t < MIN_TRACK_PX]
+    if short:
+        fails.append(Failure("explorer-short-track", f"{check.name}: slider tracks of {short} px (< {MIN_TRACK_PX})"))
+    return fails
+
+
+def _size_failures(check: "ExplorerCheck", natural: list, moves: list) -> list[Failure]:
+    """Moves during which the figure's rendered size left its natural size."""
+    fails = []
+    for m in moves:
+        off = sorted({tuple(s) for s in m.sizes if abs(s[0] - natural[0]) > 1 or abs(s[1] - natural[1]) > 1})
+        if off:
+            fails.append(Failure("explorer-size", f"{check.name}: while moving {m.control!r} ({m.action}) the figure "
+                                 f"was drawn at {off}, not {natural[0]}x{natural[1]} px"))
+    return fails
+
+
 def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_timeout: float = 60.0,
                        budget_s: float = float("inf"),
                        screenshot_dir: Path | None = None) -> list[ExplorerCheck]:
-    """Move every control of every explorer on the page; check the figure changes each time.
+    """Move every enabled control of every explorer on the page; check the figure or status answers.
 
-    Sliders: focus the handle, press ArrowRight (ArrowLeft at the top end), alternating
-    direction for further moves. Dropdowns: select the next option. Checkboxes and
-    toggle buttons: click. Latency is key press (or change event) -> new image ``src``.
+    Sliders: drag the handle with the mouse 60 % of the track towards its farther end
+    (the first move; later moves alternate), sampling the figure's rendered size on the
+    way. Dropdowns: select the next option. Checkboxes and toggle buttons: click. Latency
+    is input (pointer down, key press, change event) -> new image ``src``.
 
-    Training explorers (those with buttons: the figure changes when you press Train) may
-    answer a control with their status line only; that counts as a response, without a
-    latency. After ``budget_s`` seconds on one explorer its remaining controls are
-    listed in ``skipped`` instead of moved (CI keeps the suite short; every explorer
-    still gets at least one move).
+    A control may answer with the status line only (a training explorer that waits for
+    its Train button, a setting that applies from the next step); that counts as a
+    response, without a latency. Greyed-out and hidden controls are not moved: they say
+    they do nothing now. Before any move, the explorer's look is measured
+    (:data:`LOOK_KINDS` failures). After ``budget_s`` seconds on one explorer its remaining
+    controls are listed in ``skipped`` instead of moved (CI keeps the suite short; every
+    explorer still gets at least one move).
     """
     page.evaluate(_JS_INSTRUMENT)
     found = page.evaluate(_JS_EXPLORERS)
@@ -622,14 +710,20 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
             check.failures.append(Failure("explorer-no-figure", f"{check.name}: no figure image rendered"))
             continue
         ex.scroll_into_view_if_needed()
+        check.layout = ex.evaluate(_JS_GEOMETRY, img.element_handle())
+        check.failures += _look_failures(check, check.layout)
+        natural = [round(n / _pixel_ratio()) for n in check.layout["natural"]]
         controls = _controls(ex)
         switches = [c for c in controls if c[0] in ("dropdown", "toggle", "checkbox")]
         msg = ex.locator(".dlnotes-explorer-message").first
-        status = msg if ex.locator(".widget-button").count() and msg.count() else None
+        status = msg if msg.count() else None
         t_start = time.perf_counter()
         for kind, loc, label in controls:
             if check.moves and time.perf_counter() - t_start > budget_s:
                 check.skipped.append(label)
+                continue
+            if not _still_active(kind, loc):
+                check.skipped.append(f"{label} (inactive after an earlier move)")
                 continue
             for m in range(moves_per_control):
                 move = _move_once(page, img, kind, loc, label, m, move_timeout, status)
@@ -646,9 +740,10 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
                     text = msg.inner_text().strip() if msg.count() else ""
                     check.failures.append(Failure(
                         "explorer-unchanged",
-                        f"{check.name}: {kind} {label!r} ({move.action}) did not change the figure, "
-                        f"in any mode of its dropdowns" + (f"; message: {text[:200]!r}" if text else "")))
+                        f"{check.name}: {kind} {label!r} ({move.action}) changed neither the figure nor the "
+                        f"status, in any mode of its dropdowns" + (f"; message: {text[:200]!r}" if text else "")))
                     break
+        check.failures += _size_failures(check, natural, check.moves)
         ok = img.evaluate("i => i.complete && i.naturalWidth > 0")
         if not ok:
             check.failures.append(Failure("explorer-broken-image", f"{check.name}: the figure image does not load"))
@@ -663,6 +758,16 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
     return checks
 
 
+def _still_active(kind, loc) -> bool:
+    """False once an earlier move has greyed out or hidden this control."""
+    first = loc.first
+    if not first.is_visible():
+        return False
+    if kind == "slider":
+        return not first.evaluate("h => !!h.closest('.mod-disabled, [disabled]')")
+    return kind == "toggle" or not first.is_disabled()
+
+
 def _controls(ex):
     """(kind, locator, label) for each enabled control of one explorer, top to bottom."""
     out = []
@@ -671,6 +776,8 @@ def _controls(ex):
         boxes = ex.locator(sel)
         for i in range(boxes.count()):
             box = boxes.nth(i)
+            if not box.is_visible():
+                continue  # hidden: it does nothing in this state
             label = box.locator(".widget-label").first
             name = label.inner_text().strip() if label.count() else f"{kind}{i}"
             if kind == "slider":
@@ -759,19 +866,30 @@ _JS_SETTLED = """() => { const d = window.__dl;
 def _move_once(page, img, kind, loc, label, m, timeout, status=None) -> Move:
     page.evaluate(_JS_HOOK_KERNEL)
     before = status.inner_text() if status is not None else None
-    page.evaluate("t => { window.__dl.target = t; window.__dl.t0 = null; window.__dl.t1 = null; }",
+    # t0 is stamped again by the input event itself; this start time only guards against a lost stamp.
+    page.evaluate("t => { window.__dl.target = t; window.__dl.t0 = performance.now(); window.__dl.t1 = null; }",
                   img.element_handle())
+    sizes = []
     if kind == "slider":
-        now, hi, lo = (float(loc.get_attribute(a) or "nan") for a in
-                       ("aria-valuenow", "aria-valuemax", "aria-valuemin"))
-        up = (m % 2 == 0)
-        if now >= hi:
-            up = False
-        elif now <= lo:
-            up = True
-        action = "ArrowRight" if up else "ArrowLeft"
-        loc.focus()
-        loc.press(action)
+        loc.scroll_into_view_if_needed()
+        handle = loc.bounding_box()
+        left, width = loc.evaluate("h => { const t = h.closest('.noUi-target').getBoundingClientRect(); "
+                                   "return [t.x, t.width]; }")
+        x0, y0 = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+        towards_right = (x0 - left) / max(width, 1) < 0.5
+        if m % 2:
+            towards_right = not towards_right
+        dx = (0.6 if towards_right else -0.6) * width
+        action = f"drag {dx:+.0f} px"
+        page.mouse.move(x0, y0)
+        page.mouse.down()
+        page.evaluate("() => { window.__dl.hold = true; }")
+        for k in (1, 2, 3):  # a learner's drag: several moves, the figure sampled on the way
+            page.mouse.move(x0 + dx * k / 3, y0, steps=4)
+            page.wait_for_timeout(60)
+            sizes.append(img.evaluate(_JS_SIZE))
+        page.mouse.up()
+        page.evaluate("() => { window.__dl.hold = false; }")
     elif kind == "dropdown":
         n = loc.locator("option").count()
         cur = loc.evaluate("s => s.selectedIndex")
@@ -793,8 +911,57 @@ def _move_once(page, img, kind, loc, label, m, timeout, status=None) -> Move:
         ms = page.evaluate("() => window.__dl.t1 === null ? null : window.__dl.t1 - window.__dl.t0")
     except Exception:  # noqa: BLE001 - playwright TimeoutError: nothing happened at all
         pass
+    _wait_idle(page, timeout)  # a drag sends several updates: let the last one land before the next move
+    sizes.append(img.evaluate(_JS_SIZE))
     if ms is not None:
-        return Move(label, kind, action, round(ms, 1), "image")
+        return Move(label, kind, action, round(ms, 1), "image", sizes)
     if status is not None and status.inner_text() != before:
-        return Move(label, kind, action, None, "status")
-    return Move(label, kind, action, None)
+        return Move(label, kind, action, None, "status", sizes)
+    return Move(label, kind, action, None, None, sizes)
+
+
+_JS_IDLE = """() => { const d = window.__dl;
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
+  return (!k || k.status === 'idle') && performance.now() - Math.max(d.idleAt, d.t1 || 0) > 250; }"""
+
+
+def _wait_idle(page, timeout: float) -> None:
+    """Wait until the kernel is idle and no new frame has arrived for a moment."""
+    try:
+        page.wait_for_function(_JS_IDLE, timeout=timeout * 1000, polling=50)
+    except Exception:  # noqa: BLE001 - a kernel still busy is reported by the move itself
+        pass
+
+
+def contact_sheet(images, target: Path, *, columns: int = 2, width: int = 860) -> Path | None:
+    """One PNG with every screenshot in ``images`` (paths), ``columns`` across, each captioned with its
+    file name: every explorer of the collection on one page for a reviewer. Returns ``target``."""
+    from PIL import Image, ImageDraw
+
+    tiles = []
+    for path in images:
+        try:
+            im = Image.open(path).convert("RGB")
+        except OSError:
+            continue
+        if im.width > width:
+            im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
+        tiles.append((Path(path).stem.replace("__", "  #"), im))
+    if not tiles:
+        return None
+    caption, pad = 22, 12
+    rows = [tiles[i:i + columns] for i in range(0, len(tiles), columns)]
+    heights = [caption + max(im.height for _, im in row) + pad for row in rows]
+    sheet = Image.new("RGB", (columns * (width + pad) + pad, sum(heights) + pad), "white")
+    draw = ImageDraw.Draw(sheet)
+    y = pad
+    for row, h in zip(rows, heights):
+        for c, (name, im) in enumerate(row):
+            x = pad + c * (width + pad)
+            draw.text((x, y + 4), name, fill=(40, 40, 40))
+            sheet.paste(im, (x, y + caption))
+            draw.rectangle([x - 1, y + caption - 1, x + im.width, y + caption + im.height], outline=(200, 200, 200))
+        y += h
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(target, optimize=True)
+    return target

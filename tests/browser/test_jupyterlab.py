@@ -4,7 +4,10 @@ nbval executes notebooks without a front-end: no slider is ever moved and a widg
 cannot render still passes. Here each notebook in ``notebooks/`` (found at collection
 time) is opened in a real JupyterLab, run with Run > Run All Cells, and checked for a
 kernel-selection dialog, error outputs and widgets that did not render; then every
-control of every explorer on the page is moved and its figure must change.
+enabled control of every explorer on the page is moved with the mouse and its figure or
+status must change, and each explorer must look as the collection promises: controls
+beside the figure, the figure at its natural size while dragging, no label cut off.
+Screenshots of every explorer and one contact sheet of them all go to ``test-artifacts/``.
 
 The fixtures in ``tests/fixtures/`` are broken on purpose; the last tests show that
 each kind of breakage is detected.
@@ -63,7 +66,9 @@ def test_every_widget_renders(notebook_run):
                      f"(screenshot {notebook_run.screenshot}):\n{_fmt(bad)}")
 
 
-def test_every_explorer_redraws_when_its_controls_move(notebook_run, screenshots):
+@pytest.fixture(scope="module")
+def explorer_checks(notebook_run, screenshots):
+    """Every explorer of the notebook measured and moved once (shared by the two tests below)."""
     blocking = {"kernel-dialog", "dialog", "open-timeout", "timeout", "kernel-dead"}
     if notebook_run.kinds() & blocking:
         pytest.skip(f"{notebook_run.path} did not run, so its explorers cannot be moved "
@@ -75,10 +80,24 @@ def test_every_explorer_redraws_when_its_controls_move(notebook_run, screenshots
     RECORD.explorers += [c.as_dict() for c in checks]
     if not checks:
         pytest.skip(f"{notebook_run.path} shows no dlnotes explorer")
-    bad = [f for c in checks for f in c.failures]
-    unmoved = [c.name for c in checks if not c.moves]
+    return checks
+
+
+def test_every_explorer_redraws_when_its_controls_move(explorer_checks, notebook_run):
+    """Each enabled control, dragged or switched with the mouse, changes the figure or the status line."""
+    bad = [f for c in explorer_checks for f in c.moving_failures()]
+    unmoved = [c.name for c in explorer_checks if not c.moves]
     assert not bad, f"{notebook_run.path}: explorers did not respond:\n{_fmt(bad)}"
     assert not unmoved, f"{notebook_run.path}: explorers without a control the test could move: {unmoved}"
+
+
+def test_every_explorer_shows_its_figure_beside_the_controls_at_natural_size(explorer_checks, notebook_run):
+    """At 1280x900 with the file browser open: figure beside the controls, at its natural size while
+    dragging, no label cut off, slider tracks long enough for the mouse."""
+    assert all(c.layout.get("file_browser_open") for c in explorer_checks), "the test expects the file browser open"
+    bad = [f for c in explorer_checks for f in c.look_failures()]
+    shots = [str(c.screenshot) for c in explorer_checks if c.screenshot]
+    assert not bad, f"{notebook_run.path}: explorers look wrong (screenshots {shots}):\n{_fmt(bad)}"
 
 
 # --------------------------------------------------------------------------- broken on purpose
@@ -126,8 +145,9 @@ def test_explorer_whose_figure_never_changes_is_reported(lab, lab_page, screensh
         checks = labdriver.exercise_explorers(run.page, run.path, move_timeout=5,
                                               screenshot_dir=screenshots / "fixtures")
         assert len(checks) == 1, f"expected one explorer on the page, found {len(checks)}"
-        kinds = {f.kind for f in checks[0].failures}
+        kinds = {f.kind for f in checks[0].moving_failures()}
         assert kinds == {"explorer-unchanged"}, f"frozen figure not detected: {checks[0].failures}"
+        assert not checks[0].look_failures(), f"the fixture itself should look right: {checks[0].look_failures()}"
     finally:
         run.close()
         lab.shutdown_kernels()

@@ -66,6 +66,7 @@ import struct
 import time
 import traceback
 import warnings
+import weakref
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -501,13 +502,23 @@ def _rows(widgets: list) -> list:
 
 
 # --- rendering -------------------------------------------------------------------------------------
+_FROZEN_ENGINES: "weakref.WeakKeyDictionary[Figure, object]" = weakref.WeakKeyDictionary()
+"""The layout engine each frozen figure had: :class:`ExplorerCanvas` brings it back when a label no longer fits."""
+
+
 def freeze_layout(fig: Figure, canvas: FigureCanvasAgg) -> None:
-    """Lay ``fig`` out once with its layout engine, then switch the engine off (layouts are costly)."""
-    if fig.get_layout_engine() is None:
+    """Lay ``fig`` out once with its layout engine, then switch the engine off (layouts are costly).
+
+    If a later frame draws text past the figure's edge (longer tick labels after the limits
+    changed), an :class:`ExplorerCanvas` lays the figure out once more.
+    """
+    engine = fig.get_layout_engine()
+    if engine is None:
         return
     canvas.draw()
     try:
         fig.set_layout_engine(None)
+        _FROZEN_ENGINES[fig] = engine
     except RuntimeError:  # a colorbar pins the engine
         fig.set_layout_engine("none")
 
@@ -526,6 +537,7 @@ class _TextCachingRenderer(RendererAgg):
         super().__init__(width, height, dpi)
         self._stamps: dict = {} if stamps is None else stamps
         self._scratch = None
+        self.text_outside = False  # set when a text was drawn past the canvas edge (cut off)
 
     def scratch(self) -> "_TextCachingRenderer":
         """A cleared, transparent renderer of the same size that shares this one's text stamps."""
@@ -543,7 +555,11 @@ class _TextCachingRenderer(RendererAgg):
             stamp = self._stamps[key] = self._rasterise(s, prop, angle, ismath, mtext, gc.get_antialiased())
         if stamp is not None:
             coverage, dx, dy = stamp  # dy: from the anchor down to the stamp's bottom row
-            self._renderer.draw_text_image(coverage, round(x) + dx, round(y) + dy, 0, gc)
+            left, bottom = round(x) + dx, round(y) + dy
+            self._renderer.draw_text_image(coverage, left, bottom, 0, gc)
+            h, w = coverage.shape
+            if left < 0 or bottom - h < 0 or left + w > self.width or bottom > self.height:
+                self.text_outside = True
 
     def _rasterise(self, s, prop, angle, ismath, mtext, antialiased):
         """(coverage (h, w) uint8, dx, dy) of ``s`` drawn at an integer anchor, or None for blank text."""
@@ -657,7 +673,9 @@ class _CachedAxisDrawing:
             return self.original(renderer, *args, **kwargs)
         if self.raster is None:
             scratch = renderer.scratch()
+            scratch.text_outside = False
             self.original(scratch, *args, **kwargs)
+            renderer.text_outside |= scratch.text_outside
             self.raster = _crop_to_ink(np.asarray(scratch.buffer_rgba()))
         if self.raster is not None:
             rgba, x, y = self.raster
@@ -743,7 +761,8 @@ class _ResizedImage:
 class ExplorerCanvas(FigureCanvasAgg):
     """The Agg canvas of every explorer: text is stamped from a cache (:class:`_TextCachingRenderer`),
     each axis is drawn from a raster of itself while it is unchanged (:class:`_CachedAxisDrawing`),
-    and images are scaled up by Pillow (:class:`_ResizedImage`)."""
+    images are scaled up by Pillow (:class:`_ResizedImage`), and a frozen layout is redone when
+    a text would be cut off at the figure's edge."""
 
     def get_renderer(self):
         w, h = self.get_width_height(physical=True)
@@ -761,7 +780,15 @@ class ExplorerCanvas(FigureCanvasAgg):
             for image in ax.images:
                 if type(image) is AxesImage and not isinstance(image.__dict__.get("make_image"), _ResizedImage):
                     image.make_image = _ResizedImage(image)
+        renderer = self.get_renderer()
+        renderer.text_outside = False
         super().draw()
+        engine = _FROZEN_ENGINES.get(self.figure)
+        if renderer.text_outside and engine is not None and self.figure.get_layout_engine() is None:
+            # A label grew past the edge (new limits, a longer title): lay the figure out again, once.
+            self.figure.set_layout_engine(engine)
+            super().draw()
+            self.figure.set_layout_engine(None)
 
 
 def encode_png(rgba) -> bytes:
@@ -770,12 +797,11 @@ def encode_png(rgba) -> bytes:
     No row filters and zlib level 1: about twice as fast as Pillow's adaptive filtering at
     the same size, because an explorer frame travels on every move and is never stored.
     """
-    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+    rgba = np.asarray(rgba, dtype=np.uint8)
     h, w = rgba.shape[:2]
-    rgb = PIL.Image.frombuffer("RGBA", (w, h), rgba, "raw", "RGBA", 0, 1).convert("RGB").tobytes()
     raw = np.empty((h, 1 + 3 * w), np.uint8)
     raw[:, 0] = 0  # filter type "none" for every row
-    raw[:, 1:] = np.frombuffer(rgb, np.uint8).reshape(h, 3 * w)
+    raw[:, 1:].reshape(h, w, 3)[...] = rgba[:, :, :3]
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)

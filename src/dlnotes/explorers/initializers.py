@@ -77,6 +77,10 @@ def initializer_explorer():
     def update(initializer, activation, depth):
         (lo, hi), g, counts, a_std, g_std = _histograms(initializer, activation, depth, bins)
         a_scale = hi if activation == "relu" else 1.0
+        rows = [f"layer {k + 1}" if k < depth else "" for k in range(max_depth)]
+        if [t.get_text() for t in ax_a.get_yticklabels()] != rows:  # name only the layers there are
+            ax_a.set_yticks(np.arange(max_depth) + 0.45, rows)
+            blitter.stale = True
         for k in range(max_depth):
             on = k < depth
             for ax in (ax_a, ax_g):
