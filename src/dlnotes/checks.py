@@ -15,6 +15,8 @@ A bad argument raises
 - ``ValueError`` when the kind is right but the *value* is not: a shape, a length, a
   range, an unknown name, an empty batch, NaN or inf in data.
 
+Integers are Python or numpy ints (not ``3.0``, not ``True``); flags are ``True`` / ``False``.
+
 The message names the place and the argument, says what was expected and what was given::
 
     Affine.forward: x must have 3 features per sample (W has shape (3, 2)), got shape (4, 5)
@@ -35,6 +37,7 @@ import numpy as np
 
 __all__ = [
     "array",
+    "batch_of",
     "choice",
     "describe",
     "fail",
@@ -91,7 +94,8 @@ def array(x, name, where, *, ndim=None, shape=None, nonempty=False, finite=False
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
             axes = " or ".join(str(a) for a in allowed)
-            fail(where, name, f"an array with {axes} axes", f"shape {arr.shape}", ValueError, hint)
+            fail(where, name, f"an array with {axes} ax{'i' if allowed == (1,) else 'e'}s", f"shape {arr.shape}",
+                 ValueError, hint)
     if shape is not None:
         shape = tuple(shape)
         if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
@@ -105,6 +109,13 @@ def array(x, name, where, *, ndim=None, shape=None, nonempty=False, finite=False
         fail(where, name, "finite (no NaN or inf)", f"shape {arr.shape}", ValueError,
               f"{bad} entr{'y is' if bad == 1 else 'ies are'} NaN or inf")
     return arr
+
+
+def batch_of(shape, per_sample, name, where, *, hint="one sample is x[None]") -> None:
+    """Check that an input of ``shape`` is a batch (N, ...) holding ``per_sample`` numbers per sample."""
+    if len(shape) < 2 or int(np.prod(shape[1:])) != per_sample:
+        fail(where, name, f"a batch (N, ...) with {per_sample} features per sample", f"shape {tuple(shape)}",
+             hint=hint)
 
 
 def integer(value, name, where, *, minimum=None, maximum=None) -> int:

@@ -117,13 +117,9 @@ class Affine(Layer):
 
     def output_shape(self, input_shape):
         """(N, M) for an input (N, ...) holding D = W.shape[0] numbers per sample."""
-        D, M = self.W.shape
-        if len(input_shape) < 2 or int(np.prod(input_shape[1:])) != D:
-            raise ValueError(
-                f"Affine.forward: x must have {D} features per sample (W has shape {self.W.shape}), "
-                f"got shape {tuple(input_shape)}; x is (N, {D}) or (N, ...) with {D} numbers per sample, "
-                f"and one sample is x[None]")
-        return (input_shape[0], M)
+        checks.batch_of(input_shape, self.W.shape[0], "x", "Affine.forward",
+                        hint=f"W has shape {self.W.shape}; one sample is x[None]")
+        return (input_shape[0], self.W.shape[1])
 
     def forward(self, x, train=True):
         """x (N, ...) -> x.reshape(N, D) @ W + b, shape (N, M)."""
