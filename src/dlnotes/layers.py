@@ -21,6 +21,8 @@ Inputs are checked once, by ``_check_x`` / ``_check_dout`` (see :mod:`dlnotes.ch
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from dlnotes import checks
@@ -44,6 +46,11 @@ __all__ = [
 ]
 
 
+@functools.cache
+def _where(cls, method) -> str:
+    return f"{cls.__name__}.{method}"
+
+
 class Layer:
     """Base class: ``forward(x, train=True) -> y`` and ``backward(dout) -> dx``; ``params``/``grads`` dicts."""
 
@@ -65,7 +72,7 @@ class Layer:
         return tuple(input_shape)
 
     def _where(self, method):
-        return f"{type(self).__name__}.{method}"
+        return _where(type(self), method)
 
     def _check_x(self, x) -> np.ndarray:
         """forward's one check: x as float64, of a shape this layer takes; remembers the output shape."""
