@@ -236,6 +236,10 @@ class SoftmaxWithLoss(Layer):
         dout = self._check_dout(dout)
         return (self._y - self._t) * dout / len(self._y)
 
+    def output_shape(self, input_shape):
+        """() — the loss is one number, so backward's dout is one number too."""
+        return ()
+
     @property
     def probabilities(self) -> np.ndarray:
         """softmax of the last logits, (N, K)."""
@@ -248,7 +252,7 @@ class SoftmaxWithLoss(Layer):
         if t is None:
             raise TypeError(f"{where}: t (the targets) is missing: call forward(logits, t)")
         x = checks.array(x, "x (the logits)", where, ndim=2, nonempty=True, hint="logits are (N, K)")
-        self._out_shape = ()  # the loss is a scalar, so dout is one number
+        self._out_shape = self.output_shape(x.shape)
         return x, checks.targets(t, x.shape, "t", where)
 
 
