@@ -28,6 +28,8 @@ Numerics and models
 - ``tfbasics``       dtype tables from the libraries, traced graphs [07]
 - ``keras_models``, ``runcache``, ``hyper``, ``evaluation``  Keras MNIST models, run cache,
   hyperparameter explorer, confusion matrix and friends [08, 09]
+- ``generative``     autoencoders and GANs: builders, the GAN losses and training step, toy 2-D
+  targets, sample-quality measures (energy distance, modes covered) [10]
 """
 
 import os

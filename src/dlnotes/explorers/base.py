@@ -64,8 +64,10 @@ __all__ = [
     "dropdown",
     "few_log_ticks",
     "figure",
+    "free_figure",
     "int_slider",
     "log_slider",
+    "play_button",
     "randomize",
     "register",
     "show_image",
@@ -94,6 +96,11 @@ def figure(nrows: int = 1, ncols: int = 1, figsize=(6.0, 4.0), **subplot_kw):
     fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
     return fig, axes
+
+
+def free_figure(figsize=(6.0, 4.0)) -> Figure:
+    """A pyplot-free Figure with no axes and no layout engine: place axes by hand with ``fig.add_axes``."""
+    return Figure(figsize=figsize, dpi=DPI)
 
 
 _DECADE = FuncFormatter(lambda v, _pos: f"1e{round(np.log10(v)):d}" if v > 0 else "0")
@@ -170,6 +177,12 @@ def toggle(label, options, value=None) -> W.ToggleButtons:
     if value is not None:
         tb.value = value
     return tb
+
+
+def play_button(interval_ms: int = 100) -> W.Play:
+    """A play / pause button whose value counts animation ticks; :meth:`Explorer.animate` runs a frame per tick."""
+    return W.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, description="play / pause",
+                  show_repeat=False)
 
 
 def button(label, icon="") -> W.Button:
@@ -270,6 +283,29 @@ class Explorer:
         if getattr(self, "_held", False):
             return
         self.refresh()
+
+    def animate(self, play: W.Play, frame, *, stop=None) -> None:
+        """Run ``frame(**values)`` on every tick of ``play`` (a :func:`play_button`), guarded and rendered like a button.
+
+        The browser sends a tick every ``play.interval`` ms whatever the kernel is doing; when frames
+        take longer, ticks queue up. While playing, ticks that arrive within ``min_tick_gap`` (half an
+        interval) of the last frame's end are dropped, so pause is immediate. The stop button rewinds
+        the value to 0: not a frame. When ``stop()`` is true, playing is switched off.
+        """
+        self.min_tick_gap = 0.5 * play.interval / 1000.0
+        last_end = [0.0]
+
+        def on_tick(change):
+            if change["new"] <= change["old"]:
+                return
+            if stop is not None and stop():
+                play.playing = False
+            if play.playing and time.perf_counter() - last_end[0] < self.min_tick_gap:
+                return
+            self._guarded(frame, progress=False)
+            last_end[0] = time.perf_counter()
+
+        play.observe(on_tick, names="value")
 
     def _make_click(self, action):
         takes_progress = "progress" in inspect.signature(action).parameters

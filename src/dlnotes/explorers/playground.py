@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import time
 
-import ipywidgets as W
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from dlnotes.config import size
 from dlnotes.data import make_toy
-from dlnotes.explorers.base import button, dropdown, figure, int_slider, log_slider, register, show_image, slider
+from dlnotes.explorers.base import (button, dropdown, free_figure, int_slider, log_slider, play_button, register,
+                                   show_image, slider)
 from dlnotes.explorers.blit import BlitExplorer, Blitter
 from dlnotes.figures import BOUNDARY_CMAP, DecisionBoundary, boundary_extent, mosaic, plane_grid
 from dlnotes.functions import softmax
@@ -212,10 +212,7 @@ class PlaygroundView:
     """The playground's figure: boundary heat-map with points, loss curves, neuron thumbnails, epoch counter."""
 
     def __init__(self, grid: int):
-        fig, ax = figure(figsize=(8.4, 4.2))
-        fig.set_layout_engine("none")
-        ax.remove()
-        self.fig = fig
+        self.fig = fig = free_figure(figsize=(8.4, 4.2))
         self.ax_map = fig.add_axes([0.04, 0.08, 0.46, 0.84])
         self.ax_loss = fig.add_axes([0.60, 0.60, 0.37, 0.27])
         self.ax_neur = fig.add_axes([0.60, 0.02, 0.37, 0.40])
@@ -294,10 +291,7 @@ class Playground(BlitExplorer):
     def __init__(self, seed: int = 0, grid: int | None = None, interval_ms: int = 100):
         self.state = PlaygroundState(seed=seed, grid=grid or size(full=40, smoke=24))
         self.view = PlaygroundView(self.state.grid)
-        self.min_tick_gap = 0.5 * interval_ms / 1000.0
-        self._last_tick_end = 0.0
-        self.play = W.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, description="play / pause",
-                           show_repeat=False)
+        self.play = play_button(interval_ms)
         controls = {
             "dataset": dropdown("data set", list(DATASETS.items()), "circle"),
             "noise": slider("noise", 0.0, 0.5, 0.05, 0.1),
@@ -315,7 +309,7 @@ class Playground(BlitExplorer):
         }
         super().__init__(self._update, controls, self.view.fig, blitter=self.view.blitter, buttons=buttons,
                          title="Playground: train a network on 2-D data", extra=[self.play])
-        self.play.observe(self._on_tick, names="value")
+        self.animate(self.play, self._step, stop=lambda: self.state.diverged)
 
     # -- actions (each runs inside Explorer's guard, then the figure is re-rendered) --------------
     def _update(self, **values):
@@ -336,18 +330,6 @@ class Playground(BlitExplorer):
         self.state.reset()
         self.view.draw(self.state)
         return self._status()
-
-    def _on_tick(self, change):
-        if change["new"] <= change["old"]:  # the Play widget's stop button rewinds to 0: not a frame
-            return
-        if self.state.diverged:
-            self.play.playing = False
-        # The browser sends a tick every `interval` ms whatever the kernel is doing; when frames take
-        # longer, ticks queue up. Drop the ones that arrive right after a frame, so pause is immediate.
-        if self.play.playing and time.perf_counter() - self._last_tick_end < self.min_tick_gap:
-            return
-        self._guarded(self._step, progress=False)
-        self._last_tick_end = time.perf_counter()
 
     def _status(self) -> str:
         s = self.state
