@@ -12,9 +12,10 @@ from dlnotes.data import make_toy, overfitting_data
 from dlnotes.explorers.base import randomize
 from dlnotes.explorers.initializers import initializer_explorer
 from dlnotes.explorers.optimizers import optimizer_explorer
-from dlnotes.explorers.regularization import batchnorm_explorer, early_stopping_explorer, fit, regularization_explorer
+from dlnotes.explorers.regularization import batchnorm_explorer, early_stopping_explorer, regularization_explorer
 from dlnotes.network import MLP
-from dlnotes.optimizers import SGD, Adam, Momentum
+from dlnotes.optimizers import SGD, Momentum
+from dlnotes.training import train
 
 FACTORIES = {f.__name__: f for f in (optimizer_explorer, initializer_explorer, early_stopping_explorer,
                                      regularization_explorer, batchnorm_explorer)}
@@ -27,7 +28,7 @@ def test_dropout_and_l2_pull_train_and_test_loss_together():
     data = overfitting_data()
 
     def gap(**kw):
-        h = fit(MLP(2, [100, 100], 2, seed=0, **kw), data, Momentum(lr=0.05), 200, batch_size=20)
+        h = train(MLP(2, [100, 100], 2, seed=0, **kw), data, Momentum(lr=0.05), 200, batch_size=20)
         return h["test_loss"][-1] - h["train_loss"][-1]
 
     plain = gap()
@@ -41,26 +42,9 @@ def test_batchnorm_trains_a_deep_net_with_tiny_initial_weights():
     accs = {}
     for bn in (False, True):
         net = MLP(2, [50] * 5, 3, weight_init="random_normal", batchnorm=bn, seed=0)
-        accs[bn] = fit(net, data, SGD(lr=0.05), 25, batch_size=50)["test_acc"][-1]
+        accs[bn] = train(net, data, SGD(lr=0.05), 25, batch_size=50)["test_acc"][-1]
     assert accs[False] < 0.4, "without batch norm the signal vanishes: chance level"
     assert accs[True] > 0.5
-
-
-def test_fit_reports_divergence_instead_of_warning(recwarn):
-    data = overfitting_data()
-    net = MLP(2, [50, 50], 2, seed=0)
-    hist = fit(net, data, SGD(lr=1e4), 20, batch_size=20)
-    assert hist["diverged"] is not None
-    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
-
-
-def test_fit_snapshots_and_progress():
-    calls = []
-    data = overfitting_data()
-    hist = fit(MLP(2, [8], 2, seed=0), data, Adam(lr=0.01), 5, snapshots=True,
-                 progress=lambda d, n, text: calls.append((d, n)))
-    assert len(hist["snapshots"]) == 5 and calls[-1] == (5, 5)
-    assert set(hist) >= {"train_loss", "test_loss", "train_acc", "test_acc"}
 
 
 # --- explorers: controls, random settings, no leaks -------------------------------------------------

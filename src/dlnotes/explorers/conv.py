@@ -12,9 +12,10 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
-from dlnotes.conv import AvgPool2D, MaxPool2D, convolve_image, output_size
+from dlnotes.conv import convolve_image, output_size
 from dlnotes.data import load_image, mnist_available
 from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, register, show_image, slider, toggle
+from dlnotes.layers import AvgPool2D, MaxPool2D
 
 __all__ = ["KERNELS", "feature_map_explorer", "output_size_explorer", "pooling_explorer", "window_positions"]
 

@@ -11,7 +11,8 @@ the seed-000 eight points, and the test set is drawn beside the training set.
 
 :class:`PlaygroundState` is the model (data, network, history) without any widget;
 :class:`Playground` is the :class:`~dlnotes.explorers.base.Explorer` around it, with an
-``ipywidgets.Play`` whose ticks each train one frame (no threads). The boundary is
+``ipywidgets.Play`` whose ticks each train one frame with :class:`dlnotes.training.Trainer`,
+chapter 04's own training loop (no threads). The boundary is
 :class:`dlnotes.figures.DecisionBoundary`, the neuron thumbnails :func:`dlnotes.figures.mosaic`.
 """
 
@@ -31,6 +32,7 @@ from dlnotes.figures import BOUNDARY_CMAP, DecisionBoundary, boundary_extent, mo
 from dlnotes.functions import softmax
 from dlnotes.network import MLP
 from dlnotes.optimizers import SGD
+from dlnotes.training import Trainer
 
 __all__ = ["DATASETS", "Playground", "PlaygroundState", "playground"]
 
@@ -52,7 +54,6 @@ L2_RATES = [0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1]
 RESTART_KEYS = ("dataset", "noise", "test_ratio", "hidden_layers", "neurons", "activation")
 N_POINTS = 300
 MAX_STEPS_PER_FRAME = 32
-DIVERGED = 1e6  # |weight| beyond this counts as divergence
 
 
 class PlaygroundState:
@@ -64,6 +65,7 @@ class PlaygroundState:
         self.init_count = 0
         self.settings: dict = {}
         self.net = None
+        self.trainer = None
         self.split = None
         self.optimizer = SGD(0.03)
         self.batch_size = 10
@@ -93,6 +95,7 @@ class PlaygroundState:
         if not np.isfinite(self.optimizer.lr) or self.optimizer.lr <= 0:
             raise ValueError(f"learning rate must be positive, got {learning_rate}")
         self.batch_size = max(1, int(batch_size))
+        self.trainer.batch_size = min(self.batch_size, len(self.x_train))
         self.net.l2 = max(0.0, float(l2))
         return restart
 
@@ -113,59 +116,50 @@ class PlaygroundState:
         self.grid_points = (plane_grid(self.extent, self.grid) - self.center) / self.scale
 
     def reset(self):
-        """Fresh random weights (a new seed each time) and an empty history."""
+        """Fresh random weights (a new seed each time), a new trainer and an empty history."""
         s = self.settings
         self.init_count += 1
         self.net = MLP(2, [s["neurons"]] * s["hidden_layers"], self.num_classes, activation=s["activation"],
                        l2=self.net.l2 if self.net is not None else 0.0, seed=self.seed * 1000 + self.init_count)
-        self.steps = 0
-        self.samples_seen = 0
-        self.diverged = False
+        self.trainer = Trainer(self.net, self.optimizer, self.x_train, self.split.y_train,
+                               batch_size=self.batch_size, seed=self.seed + self.init_count)
         self.history = {"epoch": [], "train_loss": [], "test_loss": []}
-        self._order = np.random.default_rng(self.init_count).permutation(len(self.x_train))
-        self._cursor = 0
-        self._rng = np.random.default_rng(self.seed + self.init_count)
         self._record()
 
-    # -- training ----------------------------------------------------------------------------------
+    # -- training: dlnotes.training.Trainer, one frame at a time -------------------------------------
     @property
     def epoch(self) -> float:
         """Passes over the training set so far (fractional while an epoch is under way)."""
-        return self.samples_seen / max(1, len(self.x_train))
+        return self.trainer.epoch
+
+    @property
+    def steps(self) -> int:
+        """Mini-batch updates so far."""
+        return self.trainer.steps
+
+    @property
+    def diverged(self) -> bool:
+        """True once the loss or a weight blew up (see :mod:`dlnotes.training`)."""
+        return self.trainer.diverged
 
     def train_frame(self, max_steps: int = MAX_STEPS_PER_FRAME) -> int:
-        """Train one epoch of mini-batch SGD (at most ``max_steps`` steps); returns the steps taken."""
-        if self.diverged or len(self.x_train) == 0:
-            return 0
-        n, b = len(self.x_train), min(self.batch_size, len(self.x_train))
-        steps = min(max_steps, -(-n // b))
+        """Train one epoch of mini-batches (at most ``max_steps`` steps); returns the steps taken."""
+        steps = min(max_steps, -(-len(self.x_train) // self.trainer.batch_size))
         t0 = time.perf_counter()
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for _ in range(steps):
-                if self._cursor + b > n:
-                    self._order = self._rng.permutation(n)
-                    self._cursor = 0
-                idx = self._order[self._cursor:self._cursor + b]
-                self._cursor += b
-                grads = self.net.gradient(self.x_train[idx], self.split.y_train[idx])
-                self.optimizer.update(self.net.params, grads)
-                self.steps += 1
-                self.samples_seen += b
-                if not self._finite():
-                    self.diverged = True
-                    break
+        done = self.trainer.run(steps)
         self.train_seconds += time.perf_counter() - t0
-        self._record()
-        return steps
-
-    def _finite(self) -> bool:
-        return all(np.all(np.abs(p) < DIVERGED) for p in self.net.params.values()) and np.isfinite(self.net.last_loss)
+        if done:
+            self._record()
+        return done
 
     def _record(self):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            tr = self.net.loss(self.x_train, self.split.y_train, train=False) if not self.diverged else np.nan
-            te = (self.net.loss(self.x_test, self.split.y_test, train=False)
-                  if len(self.x_test) and not self.diverged else np.nan)
+        """Append the data loss on the training and test sets (NaN once diverged) to the history."""
+        tr = te = np.nan
+        if not self.diverged:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                tr = self.net.evaluate(self.x_train, self.split.y_train)[0]
+                if len(self.x_test):
+                    te = self.net.evaluate(self.x_test, self.split.y_test)[0]
         self.history["epoch"].append(self.epoch)
         self.history["train_loss"].append(tr)
         self.history["test_loss"].append(te)

@@ -1,8 +1,9 @@
 """Chapter 05 explorers: dropout and L2 on an overfitting task, batch norm on / off, early stopping.
 
-They train the numpy :func:`dlnotes.network.MLP` with the layers of
-:mod:`dlnotes.regularization` on :func:`dlnotes.data.overfitting_data` and draw the
-decision boundary with :class:`dlnotes.figures.DecisionBoundary`.
+They train the numpy :func:`dlnotes.network.MLP` (with the BatchNorm and Dropout layers of
+:mod:`dlnotes.layers`) by :func:`dlnotes.training.train`, the loop chapter 04 taught, on
+:func:`dlnotes.data.overfitting_data`, and draw the decision boundary with
+:class:`dlnotes.figures.DecisionBoundary`.
 """
 
 from __future__ import annotations
@@ -15,48 +16,11 @@ from dlnotes.data import Split, make_toy, overfitting_data
 from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, log_slider, register, slider
 from dlnotes.explorers.blit import BlitExplorer, Blitter
 from dlnotes.figures import DecisionBoundary, boundary_extent
-from dlnotes.functions import cross_entropy_with_logits
 from dlnotes.network import MLP
 from dlnotes.optimizers import SGD, Momentum
-from dlnotes.regularization import EarlyStopping
+from dlnotes.training import EarlyStopping, train
 
-__all__ = ["batchnorm_explorer", "early_stopping_explorer", "fit", "regularization_explorer"]
-
-
-def fit(net, data, optimizer, epochs: int, batch_size: int | None = None, seed: int = 0,
-        progress=None, snapshots: bool = False, label: str = "") -> dict:
-    """Train ``net`` with mini-batches; per-epoch data loss (no L2 term) and accuracy on train and test.
-
-    Returns a dict of lists "train_loss", "test_loss", "train_acc", "test_acc" (and
-    "snapshots": copies of the parameters after each epoch, if asked), plus "diverged":
-    the epoch at which the loss stopped being finite, or None.
-    ``progress(done, total, text)`` is called after every epoch.
-    """
-    x, t, xt, tt = data.x_train, data.y_train, data.x_test, data.y_test
-    n = len(x)
-    batch_size = n if batch_size is None else max(1, min(int(batch_size), n))
-    rng = np.random.default_rng(seed)
-    hist = {"train_loss": [], "test_loss": [], "train_acc": [], "test_acc": [], "diverged": None}
-    if snapshots:
-        hist["snapshots"] = []
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for epoch in range(1, int(epochs) + 1):
-            order = rng.permutation(n)
-            for s in range(0, n, batch_size):
-                idx = order[s:s + batch_size]
-                optimizer.update(net.params, net.gradient(x[idx], t[idx]))
-            for part, xs, ts in (("train", x, t), ("test", xt, tt)):
-                logits = net.predict(xs, train=False)
-                hist[f"{part}_loss"].append(float(cross_entropy_with_logits(logits, ts)))
-                hist[f"{part}_acc"].append(float(np.mean(np.argmax(logits, axis=1) == ts)))
-            if snapshots:
-                hist["snapshots"].append({k: v.copy() for k, v in net.params.items()})
-            if not (np.isfinite(hist["train_loss"][-1]) and hist["train_loss"][-1] < 1e3):
-                hist["diverged"] = epoch
-                break
-            if progress is not None:
-                progress(epoch, epochs, f"{label}epoch {epoch}/{epochs}")
-    return hist
+__all__ = ["batchnorm_explorer", "early_stopping_explorer", "regularization_explorer"]
 
 
 def _boundary(ax, data: Split) -> DecisionBoundary:
@@ -99,7 +63,7 @@ def regularization_explorer():
     ax_c.legend(fontsize=8, loc="lower left")
     def update(dropout, l2, epochs, progress):
         net = MLP(2, [100, 100], 2, activation="relu", dropout=dropout, l2=l2, seed=0)
-        hist = fit(net, data, Momentum(lr=0.05), epochs, batch_size=20, progress=progress)
+        hist = train(net, data, Momentum(lr=0.05), epochs, batch_size=20, progress=progress)
         ep = np.arange(1, len(hist["train_loss"]) + 1)
         l_train.set_data(ep, hist["train_loss"])
         l_test.set_data(ep, hist["test_loss"])
@@ -145,7 +109,7 @@ def batchnorm_explorer():
             def prog(done, total, text, i=i):
                 progress(i * total + done, 2 * total, text)
 
-            hist = fit(net, data, SGD(lr=lr), epochs, batch_size=50, progress=prog,
+            hist = train(net, data, SGD(lr=lr), epochs, batch_size=50, progress=prog,
                        label="with BN: " if bn else "without BN: ")
             ep = np.arange(1, len(hist["train_loss"]) + 1)
             ll, la = lines[bn]
@@ -179,7 +143,7 @@ def early_stopping_explorer():
     data = Split(full.x_train, full.y_train, full.x_test[:half], full.y_test[:half])  # test part = validation
     epochs = size(full=200, smoke=100)
     net = MLP(2, [100, 100], 2, activation="relu", seed=0)
-    hist = fit(net, data, Momentum(lr=0.05), epochs, batch_size=20, snapshots=True)
+    hist = train(net, data, Momentum(lr=0.05), epochs, batch_size=20, snapshots=True)
     val = np.array(hist["test_loss"])
     ep = np.arange(1, len(val) + 1)
 
