@@ -87,7 +87,7 @@ def test_energy_distance_is_zero_for_one_sample_and_grows_with_a_shift():
     near, far = gen.energy_distance(x, y), gen.energy_distance(x, y + [0.5, 0.0])
     assert near < 0.01 < far
     assert gen.energy_distance(x, np.full_like(x, np.nan)) == float("inf")
-    with pytest.raises(ValueError, match="same d"):
+    with pytest.raises(ValueError, match="same number of coordinates"):
         gen.energy_distance(x, x[:, :1])
 
 
@@ -215,3 +215,24 @@ def test_2d_autoencoder_beats_the_best_linear_2d_code_on_mnist_test_images(share
     error, pca = gen.reconstruction_error(auto, xt), gen.pca_reconstruction_error(x, xt, 2)
     assert error < pca, f"autoencoder {error:.4f} should beat PCA's {pca:.4f}"
     assert error < size(full=0.045, smoke=0.055), f"reconstruction error {error:.4f}"
+
+
+def test_bad_inputs_name_the_function_and_the_argument():
+    with pytest.raises(TypeError, match="train_autoencoder: epochs must be an integer"):
+        gen.train_autoencoder(gen.dense_autoencoder()[0], np.zeros((4, 784)), epochs=2.5)
+    with pytest.raises(ValueError, match=r"train_autoencoder: x must be of shape \(any, 784\)"):
+        gen.train_autoencoder(gen.dense_autoencoder()[0], np.zeros((4, 10)), epochs=1)
+    with pytest.raises(ValueError, match="digit_coverage: probs"):
+        gen.digit_coverage(np.zeros(10))
+    with pytest.raises(ValueError, match="GAN: real must be an"):
+        gen.GAN(gen.toy_generator(), gen.toy_discriminator(), np.zeros((1, 2)), noise_dim=2)
+
+
+def test_digit_coverage_counts_confident_digits_and_their_classes():
+    probs = np.full((100, 10), 0.01)
+    probs[:60, 3] = 0.91  # 60 confident 3s
+    probs[60:70, 7] = 0.91  # 10 confident 7s
+    probs[70:, 0] = 0.5  # 30 unsure
+    seen = gen.digit_coverage(probs)
+    assert seen["confident_share"] == pytest.approx(0.7) and seen["classes"] == 2
+    assert gen.digit_coverage(probs, min_share=0.2)["classes"] == 1

@@ -36,6 +36,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from dlnotes import checks
 from dlnotes.data import moons
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "mnist_discriminator",
     "mnist_generator",
     "mode_coverage",
+    "outputs",
     "pca_reconstruction_error",
     "reconstruction_error",
     "sample_target",
@@ -83,22 +85,6 @@ if not any(isinstance(f, _GanRetracingFilter) for f in logging.getLogger("tensor
     logging.getLogger("tensorflow").addFilter(_GanRetracingFilter())
 
 
-def _positive_int(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or int(value) < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _positive_float(name: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return v
-
-
 # =========================================================================== autoencoders
 def dense_autoencoder(code_dim: int = 2, hidden=(256, 64), input_dim: int = 784, seed: int = 0):
     """``(autoencoder, encoder, decoder)``: dense ReLU layers ``hidden`` down to a linear code, mirrored back.
@@ -107,9 +93,10 @@ def dense_autoencoder(code_dim: int = 2, hidden=(256, 64), input_dim: int = 784,
     [0, 1] (sigmoid); autoencoder = decoder ∘ encoder. ``hidden=()`` gives the one-layer
     linear encoder.
     """
-    code_dim = _positive_int("code_dim", code_dim)
-    input_dim = _positive_int("input_dim", input_dim)
-    hidden = tuple(_positive_int("each hidden size", h) for h in hidden)
+    where = "dense_autoencoder"
+    code_dim = checks.integer(code_dim, "code_dim", where, minimum=1)
+    input_dim = checks.integer(input_dim, "input_dim", where, minimum=1)
+    hidden = checks.shape_tuple(hidden, "hidden", where)
     init = keras.initializers.GlorotUniform
     L = keras.layers
     down = [L.Dense(h, activation="relu", kernel_initializer=init(seed + i), name=f"enc{i + 1}")
@@ -132,10 +119,8 @@ def add_noise(x, level: float, seed: int = 0) -> np.ndarray:
     The noise pattern depends only on ``seed`` and the shape, so a slider over ``level`` scales one
     fixed pattern.
     """
-    x = np.asarray(x, dtype=np.float32)
-    level = float(level)
-    if not np.isfinite(level) or level < 0:
-        raise ValueError(f"level must be a noise standard deviation >= 0, got {level!r}")
+    level = checks.number(level, "level", "add_noise", low=0.0)
+    x = checks.array(x, "x", "add_noise", dtype=np.float32)
     pattern = np.random.default_rng(seed).standard_normal(x.shape).astype(np.float32)
     return np.clip(x + level * pattern, 0.0, 1.0)
 
@@ -148,13 +133,15 @@ def train_autoencoder(autoencoder, x, *, epochs: int, batch_size: int = 128, lr:
     noised inputs (:func:`add_noise`) and must output the clean images. ``progress(done,
     total, text)`` is called after every epoch. Returns ``{"loss": [...], "seconds": s}``.
     """
-    epochs = _positive_int("epochs", epochs)
-    batch_size = _positive_int("batch_size", batch_size)
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim != 2 or x.shape[1] != autoencoder.input_shape[-1]:
-        raise ValueError(f"x must have shape (N, {autoencoder.input_shape[-1]}), got {x.shape}")
+    where = "train_autoencoder"
+    epochs = checks.integer(epochs, "epochs", where, minimum=1)
+    batch_size = checks.integer(batch_size, "batch_size", where, minimum=1)
+    lr = checks.number(lr, "lr", where, low=0.0, low_open=True)
+    noise = checks.number(noise, "noise", where, low=0.0)
+    x = checks.array(x, "x", where, shape=(None, autoencoder.input_shape[-1]), nonempty=True, finite=True,
+                     dtype=np.float32)
     keras.utils.set_random_seed(seed)
-    autoencoder.compile(optimizer=keras.optimizers.Adam(_positive_float("lr", lr)), loss="binary_crossentropy")
+    autoencoder.compile(optimizer=keras.optimizers.Adam(lr), loss="binary_crossentropy")
     losses, t0 = [], time.perf_counter()
     for epoch in range(epochs):
         inputs = add_noise(x, noise, seed=seed * 1000 + epoch) if noise else x
@@ -167,15 +154,25 @@ def train_autoencoder(autoencoder, x, *, epochs: int, batch_size: int = 128, lr:
 
 def reconstruction_error(autoencoder, x, *, inputs=None) -> float:
     """Mean squared error per pixel between ``x`` and the autoencoder's output for ``inputs`` (default ``x``)."""
-    x = np.asarray(x, dtype=np.float32)
-    x_hat = autoencoder.predict(x if inputs is None else np.asarray(inputs, dtype=np.float32), batch_size=1000,
-                                verbose=0)
-    return float(np.mean((x_hat - x) ** 2))
+    x = checks.array(x, "x", "reconstruction_error", ndim=2, nonempty=True, dtype=np.float32)
+    inputs = x if inputs is None else checks.array(inputs, "inputs", "reconstruction_error", shape=x.shape,
+                                                   dtype=np.float32)
+    y = np.concatenate([outputs(autoencoder, inputs[i:i + 1000]) for i in range(0, len(inputs), 1000)])
+    return float(np.mean((y - x) ** 2))
+
+
+def outputs(model, x) -> np.ndarray:
+    """A Keras model's outputs for the array ``x``, as numpy: one direct call, ``model(x)``.
+
+    For the arrays this chapter uses, a direct call is quicker than ``model.predict`` and traces no
+    graph (``predict`` builds one per model).
+    """
+    return np.asarray(model(np.asarray(x, dtype=np.float32), training=False))
 
 
 def pca_reconstruction_error(x_train, x_test, k: int = 2) -> float:
     """Mean squared error per pixel of the best linear k-dimensional code (PCA fitted on ``x_train``) on ``x_test``."""
-    k = _positive_int("k", k)
+    k = checks.integer(k, "k", "pca_reconstruction_error", minimum=1)
     x_train = np.asarray(x_train, dtype=np.float64)
     x_test = np.asarray(x_test, dtype=np.float64)
     mean = x_train.mean(axis=0)
@@ -217,9 +214,8 @@ segment from (-1, -0.6) to (1, 0.6) (σ 0.02 across), and the two moons of chapt
 
 def sample_target(name: str, n: int, seed: int = 0) -> np.ndarray:
     """``n`` points (n, 2) float32 from the toy target ``name`` (ring, line, moons), seeded."""
-    if name not in TARGETS:
-        raise ValueError(f"unknown target {name!r}; choose one of {sorted(TARGETS)}")
-    n = _positive_int("n", n, minimum=2)
+    checks.choice(name, "name", TARGETS, "sample_target")
+    n = checks.integer(n, "n", "sample_target", minimum=2)
     return TARGETS[name](n, np.random.default_rng(seed)).astype(np.float32)
 
 
@@ -234,11 +230,12 @@ def energy_distance(x, y) -> float:
     """Energy distance (能量距离) 2·E|X−Y| − E|X−X'| − E|Y−Y'| between samples x (N, d) and y (M, d).
 
     Zero when the two samples are identical; it grows with any difference between the
-    distributions (location, spread or shape).
+    distributions (location, spread or shape). Infinite when a sample holds NaN or inf (a
+    generator whose training diverged).
     """
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1]:
-        raise ValueError(f"x and y must be (N, d) and (M, d) arrays with the same d, got {x.shape} and {y.shape}")
+    x = checks.array(x, "x", "energy_distance", ndim=2, nonempty=True)
+    y = checks.array(y, "y", "energy_distance", shape=(None, x.shape[1]), nonempty=True,
+                     hint=f"x and y need the same number of coordinates d; x has shape {x.shape}")
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         return float("inf")
     return max(0.0, 2 * _mean_distance(x, y) - _mean_distance(x, x) - _mean_distance(y, y))
@@ -251,10 +248,8 @@ def mode_coverage(samples, centers=RING_CENTERS, std: float = RING_STD, *, min_s
     at least ``min_share`` of its fair share (N / number of modes) of the samples is near it.
     ``near_share`` is the share of all samples near some mode.
     """
-    s = np.asarray(samples, dtype=np.float64)
-    c = np.asarray(centers, dtype=np.float64)
-    if s.ndim != 2 or s.shape[1] != c.shape[1]:
-        raise ValueError(f"samples must have shape (N, {c.shape[1]}), got {s.shape}")
+    c = checks.array(centers, "centers", "mode_coverage", ndim=2, nonempty=True)
+    s = checks.array(samples, "samples", "mode_coverage", shape=(None, c.shape[1]))
     s = s[np.all(np.isfinite(s), axis=1)]
     d = np.sqrt(((s[:, None, :] - c[None, :, :]) ** 2).sum(-1))
     nearest = d.argmin(axis=1) if len(s) else np.zeros(0, int)
@@ -273,9 +268,8 @@ def digit_coverage(probs, *, threshold: float = 0.9, min_share: float = 0.02) ->
     that at least ``min_share`` of all images are recognised as (10 for a varied set, 1 when the
     generator has collapsed onto one digit).
     """
-    p = np.asarray(probs, dtype=np.float64)
-    if p.ndim != 2 or p.shape[1] < 2:
-        raise ValueError(f"probs must be class probabilities of shape (N, classes), got {p.shape}")
+    p = checks.array(probs, "probs", "digit_coverage", ndim=2, nonempty=True,
+                     hint="class probabilities of shape (N, classes), e.g. model(images)")
     confident = p.max(axis=1) > threshold
     counts = np.bincount(p.argmax(axis=1)[confident], minlength=p.shape[1])
     return {"confident_share": float(confident.mean()), "classes": int((counts >= min_share * len(p)).sum()),
@@ -306,7 +300,7 @@ def generator_loss(fake_logits, kind: str = "nonsaturating"):
         return -tf.reduce_mean(tf.nn.softplus(fake_logits))
     if kind == "nonsaturating":
         return tf.reduce_mean(tf.nn.softplus(-fake_logits))
-    raise ValueError(f"unknown generator loss {kind!r}; choose one of {GAN_LOSSES}")
+    checks.choice(kind, "kind", GAN_LOSSES, "generator_loss")
 
 
 def generator_loss_slope(d_fake, kind: str = "nonsaturating") -> np.ndarray:
@@ -315,12 +309,9 @@ def generator_loss_slope(d_fake, kind: str = "nonsaturating") -> np.ndarray:
     minimax: d/dl [−softplus(l)] = −sigmoid(l) = −D; nonsaturating: d/dl [softplus(−l)] = −(1 − D).
     When the discriminator rejects a fake (D ≈ 0) the minimax slope is ≈ 0: the generator learns nothing.
     """
-    d = np.asarray(d_fake, dtype=np.float64)
-    if kind == "minimax":
-        return -d
-    if kind == "nonsaturating":
-        return -(1.0 - d)
-    raise ValueError(f"unknown generator loss {kind!r}; choose one of {GAN_LOSSES}")
+    checks.choice(kind, "kind", GAN_LOSSES, "generator_loss_slope")
+    d = checks.array(d_fake, "d_fake", "generator_loss_slope")
+    return -d if kind == "minimax" else -(1.0 - d)
 
 
 def discriminator_step(generator, discriminator, optimizer, x_real, z):
@@ -355,20 +346,22 @@ def _dense_stack(name, n_in, hidden, n_out, seed):
 
 def toy_generator(noise_dim: int = 2, hidden: int = 32, seed: int = 0):
     """G: noise (N, noise_dim) → two ReLU layers of ``hidden`` → a point (N, 2)."""
-    return _dense_stack("generator", _positive_int("noise_dim", noise_dim), [_positive_int("hidden", hidden)] * 2,
+    noise_dim = checks.integer(noise_dim, "noise_dim", "toy_generator", minimum=1)
+    return _dense_stack("generator", noise_dim, [checks.integer(hidden, "hidden", "toy_generator", minimum=1)] * 2,
                         2, seed)
 
 
 def toy_discriminator(hidden: int = 32, seed: int = 1):
     """D: a point (N, 2) → two ReLU layers of ``hidden`` → one logit (N, 1); D(x) = sigmoid(logit)."""
-    return _dense_stack("discriminator", 2, [_positive_int("hidden", hidden)] * 2, 1, seed)
+    return _dense_stack("discriminator", 2, [checks.integer(hidden, "hidden", "toy_discriminator", minimum=1)] * 2,
+                        1, seed)
 
 
 def mnist_generator(noise_dim: int = 64, seed: int = 0):
     """G: noise (N, noise_dim) → Dense 256 → Dense 512 (batch norm, LeakyReLU) → 784 pixels in [0, 1] (sigmoid)."""
     init, L = keras.initializers.GlorotUniform, keras.layers
     return keras.Sequential([
-        keras.Input((_positive_int("noise_dim", noise_dim),)),
+        keras.Input((checks.integer(noise_dim, "noise_dim", "mnist_generator", minimum=1),)),
         L.Dense(256, kernel_initializer=init(seed)), L.BatchNormalization(), L.LeakyReLU(0.2),
         L.Dense(512, kernel_initializer=init(seed + 1)), L.BatchNormalization(), L.LeakyReLU(0.2),
         L.Dense(784, activation="sigmoid", kernel_initializer=init(seed + 2)),
@@ -402,24 +395,23 @@ class GAN:
     def __init__(self, generator, discriminator, real, *, noise_dim: int, lr_d: float = 1e-3, lr_g: float = 1e-3,
                  d_steps: int = 1, loss: str = "nonsaturating", batch_size: int = 128, noise: str = "uniform",
                  seed: int = 0):
-        if loss not in GAN_LOSSES:
-            raise ValueError(f"loss must be one of {GAN_LOSSES}, got {loss!r}")
-        if noise not in ("uniform", "normal"):
-            raise ValueError(f"noise must be 'uniform' or 'normal', got {noise!r}")
-        real = np.asarray(real)
-        if real.ndim != 2 or len(real) < 2:
-            raise ValueError(f"real must be an (N, d) array of samples with N >= 2, got shape {real.shape}")
+        where = type(self).__name__
+        checks.choice(loss, "loss", GAN_LOSSES, where)
+        checks.choice(noise, "noise", ("uniform", "normal"), where)
+        real = checks.array(real, "real", where, ndim=2, dtype=None, finite=True)
+        if len(real) < 2:
+            checks.fail(where, "real", "an (N, d) array of at least 2 samples", f"shape {real.shape}")
         self.generator, self.discriminator = generator, discriminator
-        self.noise_dim = _positive_int("noise_dim", noise_dim)
-        self.batch_size = _positive_int("batch_size", batch_size)
+        self.noise_dim = checks.integer(noise_dim, "noise_dim", where, minimum=1)
+        self.batch_size = checks.integer(batch_size, "batch_size", where, minimum=1)
         self.loss, self.noise_kind, self.seed = loss, noise, int(seed)
         self._scale = 1.0 / 255.0 if real.dtype == np.uint8 else 1.0
         self.real = tf.constant(real)
-        self.opt_d = keras.optimizers.Adam(_positive_float("lr_d", lr_d), beta_1=0.5)
-        self.opt_g = keras.optimizers.Adam(_positive_float("lr_g", lr_g), beta_1=0.5)
+        self.opt_d = keras.optimizers.Adam(checks.number(lr_d, "lr_d", where, low=0.0, low_open=True), beta_1=0.5)
+        self.opt_g = keras.optimizers.Adam(checks.number(lr_g, "lr_g", where, low=0.0, low_open=True), beta_1=0.5)
         self.opt_d.build(discriminator.trainable_variables)
         self.opt_g.build(generator.trainable_variables)
-        self._d_steps = tf.Variable(_positive_int("d_steps", d_steps), trainable=False, dtype=tf.int32)
+        self._d_steps = tf.Variable(checks.integer(d_steps, "d_steps", where, minimum=1), trainable=False, dtype=tf.int32)
         self.rng = tf.random.Generator.from_seed(self.seed)
         self._initial = [v.numpy() for v in self._weights()]
         self.reset()
@@ -460,12 +452,13 @@ class GAN:
 
     def set(self, *, lr_d=None, lr_g=None, d_steps=None) -> None:
         """Change the learning rates or discriminator steps per round; the weights are kept."""
+        where = f"{type(self).__name__}.set"
         if lr_d is not None:
-            self.opt_d.learning_rate.assign(_positive_float("lr_d", lr_d))
+            self.opt_d.learning_rate.assign(checks.number(lr_d, "lr_d", where, low=0.0, low_open=True))
         if lr_g is not None:
-            self.opt_g.learning_rate.assign(_positive_float("lr_g", lr_g))
+            self.opt_g.learning_rate.assign(checks.number(lr_g, "lr_g", where, low=0.0, low_open=True))
         if d_steps is not None:
-            self._d_steps.assign(_positive_int("d_steps", d_steps))
+            self._d_steps.assign(checks.integer(d_steps, "d_steps", where, minimum=1))
 
     # -- sampling ------------------------------------------------------------------------------
     def _noise(self, n):
@@ -533,8 +526,8 @@ class GAN:
         Stops early when a loss is no longer finite (``diverged``). ``progress(done, total, text)``
         is called after every chunk.
         """
-        rounds = _positive_int("rounds", rounds, minimum=0)
-        chunk = _positive_int("chunk", chunk)
+        rounds = checks.integer(rounds, "rounds", f"{type(self).__name__}.train", minimum=0)
+        chunk = checks.integer(chunk, "chunk", f"{type(self).__name__}.train", minimum=1)
         done = 0
         while done < rounds and not self.diverged:
             n = min(chunk, rounds - done)

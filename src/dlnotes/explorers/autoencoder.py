@@ -7,6 +7,9 @@
 
 Called without arguments, the factories train small models on MNIST once per session
 (:func:`default_autoencoders`); the notebook passes the models it trained.
+
+:mod:`dlnotes.generative` (TensorFlow) is imported inside the functions that use it, so that
+discovering the explorers does not load TensorFlow.
 """
 
 from __future__ import annotations
@@ -36,7 +39,6 @@ def default_autoencoders():
     The same recipes as the chapter (sizes through :func:`dlnotes.size`), on the first training
     images of MNIST; the test images and labels are the first 2,000 of the test set.
     """
-    # TensorFlow loads here, on first use, not when the explorers are discovered.
     from dlnotes.data import load_mnist
     from dlnotes.generative import dense_autoencoder, train_autoencoder
     from dlnotes.keras_models import normalize
@@ -51,11 +53,6 @@ def default_autoencoders():
     return encoder, decoder, denoiser, normalize(x_te[:2000]), np.asarray(y_te[:2000]).astype(int)
 
 
-def _predict(model, x) -> np.ndarray:
-    """A Keras model's output for a small batch, as numpy (a direct call: no predict() overhead)."""
-    return np.asarray(model(np.asarray(x, dtype=np.float32), training=False))
-
-
 class LatentExplorer(BlitExplorer):
     """Sliders z₁, z₂ over the 2-D code space; the decoded image of (z₁, z₂) beside the test codes."""
 
@@ -64,7 +61,9 @@ class LatentExplorer(BlitExplorer):
         y = np.asarray(y).astype(int)[:n_points]
         if x.ndim != 2 or len(x) != len(y):
             raise ValueError(f"x must be images (N, 784) with N labels y; got x {x.shape} and y {y.shape}")
-        self.codes = _predict(encoder, x)
+        from dlnotes.generative import outputs
+
+        self.codes = outputs(encoder, x)
         if self.codes.ndim != 2 or self.codes.shape[1] != 2:
             raise ValueError(f"the latent explorer needs an encoder with a 2-D code; this one gives {self.codes.shape[1:]}")
         self.decoder, self.labels, self.neighbours = decoder, y, int(neighbours)
@@ -102,7 +101,9 @@ class LatentExplorer(BlitExplorer):
 
     def decode(self, z1: float, z2: float) -> np.ndarray:
         """The decoder's 28×28 image of the code (z1, z2)."""
-        return _predict(self.decoder, [[z1, z2]]).reshape(28, 28)
+        from dlnotes.generative import outputs
+
+        return outputs(self.decoder, [[z1, z2]]).reshape(28, 28)
 
     def _update(self, z1, z2):
         self.decoded = self.decode(z1, z2)
@@ -128,7 +129,7 @@ class DenoiseExplorer(BlitExplorer):
         self.picture = ax.imshow(np.zeros((3 * 28 + 2, per_row * 28 + per_row - 1)), vmin=0, vmax=1,
                                  cmap=colormaps["gray_r"].with_extremes(bad="white"))
         ax.set_xticks([])
-        ax.set_yticks([14, 14 + 29, 14 + 58], ["clean x", "noisy input", "denoised x̂"], fontsize=10)
+        ax.set_yticks([14, 14 + 29, 14 + 58], ["clean x", "noisy input", "output y"], fontsize=10)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -141,11 +142,11 @@ class DenoiseExplorer(BlitExplorer):
         super().__init__(self._update, controls, fig, blitter=blitter, title="A denoising autoencoder")
 
     def _update(self, noise, page):
-        from dlnotes.generative import add_noise
+        from dlnotes.generative import add_noise, outputs
 
         clean = self.x[page * self.per_row:(page + 1) * self.per_row]
         noisy = add_noise(clean, noise, seed=self.seed + page)
-        out = _predict(self.denoiser, noisy)
+        out = outputs(self.denoiser, noisy)
         rows = np.concatenate([clean, noisy, out]).reshape(-1, 28, 28).transpose(1, 2, 0)
         self.picture.set_data(mosaic(rows, cols=self.per_row, scale=False))
         self.errors = (float(np.mean((noisy - clean) ** 2)), float(np.mean((out - clean) ** 2)))
