@@ -42,22 +42,25 @@ def _timed(fn):
     return out, time.perf_counter() - w, time.process_time() - c
 
 
-def autoencoders(full: bool) -> dict:
-    """The chapter's 2-D autoencoder and denoising autoencoder, with the PCA and mean-image baselines."""
+def autoencoders(full: bool) -> tuple[dict, dict]:
+    """The chapter's 2-D autoencoder and denoising autoencoder, with the PCA and mean-image baselines.
+
+    Returns the figures and the trained models (for :func:`explorers`).
+    """
     from dlnotes import generative as gen
     from dlnotes.data import load_mnist
     from dlnotes.keras_models import normalize
 
-    (x_tr, _), (x_te, _) = load_mnist()
+    (x_tr, _), (x_te, y_te) = load_mnist()
     x, xt = normalize(x_tr[: None if full else 5000]), normalize(x_te)
-    auto, _, _ = gen.dense_autoencoder(code_dim=2, hidden=(256, 64))
+    auto, encoder, decoder = gen.dense_autoencoder(code_dim=2, hidden=(256, 64))
     run = gen.train_autoencoder(auto, x, epochs=10 if full else 5, batch_size=128 if full else 64,
                                 lr=2e-3 if full else 3e-3)
     denoiser, _, _ = gen.dense_autoencoder(code_dim=32, hidden=(256,), seed=1)
     dae = gen.train_autoencoder(denoiser, x, epochs=5 if full else 3, batch_size=128 if full else 64, lr=3e-3,
                                 noise=0.5, seed=1)
     noisy = gen.add_noise(xt, 0.5, seed=123)
-    return {
+    figures = {
         "n_train": len(x),
         "error_autoencoder_2d": gen.reconstruction_error(auto, xt),
         "error_pca_2d": gen.pca_reconstruction_error(x, xt, 2),
@@ -67,6 +70,9 @@ def autoencoders(full: bool) -> dict:
         "denoise_error_output": gen.reconstruction_error(denoiser, xt, inputs=noisy),
         "denoise_train_seconds": dae["seconds"],
     }
+    models = {"encoder": encoder, "decoder": decoder, "denoiser": denoiser, "x_test": xt,
+              "digits_test": y_te.astype(int)}
+    return figures, models
 
 
 def toy_gans(full: bool) -> dict:
@@ -89,16 +95,18 @@ def toy_gans(full: bool) -> dict:
     return out
 
 
-def explorers() -> dict:
-    """Median kernel-side update times of the chapter's explorers (cheap views and training views)."""
+def explorers(models: dict) -> dict:
+    """Median kernel-side update times of the chapter's explorers, built as the notebook builds them."""
     from dlnotes.explorers.autoencoder import denoise_explorer, latent_explorer
     from dlnotes.explorers.base import randomize
     from dlnotes.explorers.gan import gan_lab
 
     rng = np.random.default_rng(0)
     out = {}
-    for name, factory in (("latent_explorer", latent_explorer), ("denoise_explorer", denoise_explorer)):
-        e = factory()
+    built = {"latent_explorer": latent_explorer(models["encoder"], models["decoder"], models["x_test"],
+                                                models["digits_test"]),
+             "denoise_explorer": denoise_explorer(models["denoiser"], models["x_test"])}
+    for name, e in built.items():
         times = []
         for _ in range(60):
             randomize(e, rng)
@@ -159,8 +167,15 @@ def mnist_gan(full: bool) -> dict:
 def run(full: bool) -> dict:
     """Every chapter-10 figure (full: all of MNIST, the notebook's full sizes)."""
     out = {"mode": "full" if full else "smoke"}
-    for name, part in (("autoencoder", lambda: autoencoders(full)), ("toy_gan", lambda: toy_gans(full)),
-                       ("explorers", explorers), ("mnist_gan", lambda: mnist_gan(full))):
+    models = {}
+
+    def with_models():
+        figures, trained = autoencoders(full)
+        models.update(trained)
+        return figures
+
+    for name, part in (("autoencoder", with_models), ("toy_gan", lambda: toy_gans(full)),
+                       ("explorers", lambda: explorers(models)), ("mnist_gan", lambda: mnist_gan(full))):
         t0 = time.perf_counter()
         out[name] = part()
         out[name]["bench_seconds"] = time.perf_counter() - t0
