@@ -21,3 +21,31 @@ def test_full_mode_is_the_default(monkeypatch, value):
         monkeypatch.setenv(config.SMOKE_ENV, value)
     assert not dlnotes.is_smoke() and dlnotes.mode() == "full"
     assert dlnotes.size(full=20, smoke=2) == 20
+
+
+def _python(code: str):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(dlnotes.__file__).parents[1]), env.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_importing_dlnotes_first_keeps_tensorflows_start_up_log_quiet():
+    done = _python("import dlnotes, keras, tensorflow as tf\n"
+                   "assert float(tf.reduce_sum(tf.constant([1.0, 2.0]))) == 3.0\n"
+                   "import sys; print(type(tf.__spec__.loader).__name__, 'exec_module' in vars(tf.__spec__.loader))")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "", f"TensorFlow wrote to stderr while loading:\n{done.stderr}"
+    assert done.stdout.split() == ["SourceFileLoader", "False"], "the loader is TensorFlow's own again"
+
+
+def test_python_errors_while_tensorflow_loads_still_surface():
+    done = _python("import dlnotes, sys\n"
+                   "sys.modules['tensorflow.python'] = None  # makes the import fail inside tensorflow/__init__\n"
+                   "try:\n    import tensorflow\nexcept ImportError as exc:\n    print('ImportError')\n"
+                   "sys.stderr.write('stderr works\\n')")
+    assert done.stdout.strip() == "ImportError" and done.stderr == "stderr works\n"

@@ -1,8 +1,15 @@
-"""Run-mode switches shared by every notebook: smoke mode for CI, full mode for learners."""
+"""Run-mode switches shared by every notebook: smoke mode for CI, full mode for learners.
+
+Also the quiet TensorFlow start-up (:func:`quiet_tensorflow_startup`), which importing
+``dlnotes`` switches on so that no notebook shows TensorFlow's C++ start-up log.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import importlib.machinery
 import os
+import sys
 
 SMOKE_ENV = "DLNOTES_SMOKE"
 """Environment variable that turns smoke mode on (``1``, ``true``, ``yes``)."""
@@ -28,3 +35,71 @@ def size(full, smoke):
 def mode() -> str:
     """``"smoke"`` or ``"full"``: the name of the current run mode."""
     return "smoke" if is_smoke() else "full"
+
+
+# --- a quiet TensorFlow start-up ------------------------------------------------------------------
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2"}
+"""Set (unless already set) when dlnotes is imported: TensorFlow's C++ log shows errors only."""
+
+
+@contextlib.contextmanager
+def _stderr_fd_silenced():
+    """Point file descriptor 2 at /dev/null for the duration (what C libraries write to stderr)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+class _QuietTensorFlowStartup:
+    """A meta-path finder that finds nothing itself; the first ``import tensorflow`` loads with stderr silenced.
+
+    TensorFlow's C++ core writes its start-up banner (``WARNING: All log messages before
+    absl::InitializeLog() ...``, ``oneDNN custom operations are on ...``) to the process'
+    stderr while it loads, before ``TF_CPP_MIN_LOG_LEVEL`` is read; JupyterLab shows those
+    lines under the cell. Python errors still surface: an import failure is an exception.
+    """
+
+    def __init__(self):
+        self.done = False
+
+    def find_spec(self, name, path=None, target=None):
+        if self.done or name != "tensorflow":
+            return None
+        self.done = True
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        loader, exec_module = spec.loader, spec.loader.exec_module
+
+        def quiet_exec_module(module):
+            try:
+                with _stderr_fd_silenced():
+                    exec_module(module)
+            finally:
+                del loader.exec_module  # back to the loader's own method
+
+        loader.exec_module = quiet_exec_module
+        return spec
+
+
+def quiet_tensorflow_startup() -> None:
+    """Keep TensorFlow's start-up log out of the notebooks (called when dlnotes is imported).
+
+    Sets ``TF_CPP_MIN_LOG_LEVEL=2`` unless set, and, if TensorFlow is not loaded yet,
+    silences stderr while it loads. A notebook therefore imports ``dlnotes`` before
+    ``tensorflow`` or ``keras``.
+    """
+    for name, value in QUIET_ENV.items():
+        os.environ.setdefault(name, value)
+    if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlowStartup) for f in sys.meta_path):
+        sys.meta_path.insert(0, _QuietTensorFlowStartup())
