@@ -1,13 +1,15 @@
 """Run-mode switches shared by every notebook: smoke mode for CI, full mode for learners.
 
 Also the quiet TensorFlow start-up (:func:`quiet_tensorflow_startup`), which importing
-``dlnotes`` switches on so that no notebook shows TensorFlow's C++ start-up log.
+``dlnotes`` switches on so that no notebook shows TensorFlow's C++ start-up log or
+Keras' false retracing alarms.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.machinery
+import logging
 import os
 import sys
 
@@ -92,14 +94,33 @@ class _QuietTensorFlowStartup:
         return spec
 
 
+class _KerasRetracingFilter(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warning about Keras' own step functions.
+
+    Keras wraps each model's train / test / predict step in a new ``tf.function``;
+    TensorFlow counts tracings per *source code*, so building several models (a sweep,
+    two models compared) looks like "5 out of the last 10 calls triggered retracing"
+    although each model traces once, as designed. The warning about a learner's own
+    ``tf.function`` still shows.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("triggered tf.function retracing" in message and "TensorFlowTrainer.make_" in message)
+
+
 def quiet_tensorflow_startup() -> None:
     """Keep TensorFlow's start-up log out of the notebooks (called when dlnotes is imported).
 
     Sets ``TF_CPP_MIN_LOG_LEVEL=2`` unless set, and, if TensorFlow is not loaded yet,
     silences stderr while it loads. A notebook therefore imports ``dlnotes`` before
-    ``tensorflow`` or ``keras``.
+    ``tensorflow`` or ``keras``. Also drops the false retracing alarm about Keras' per-model
+    step functions (:class:`_KerasRetracingFilter`).
     """
     for name, value in QUIET_ENV.items():
         os.environ.setdefault(name, value)
+    tf_logger = logging.getLogger("tensorflow")  # the logger TensorFlow's Python side writes to
+    if not any(isinstance(f, _KerasRetracingFilter) for f in tf_logger.filters):
+        tf_logger.addFilter(_KerasRetracingFilter())
     if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlowStartup) for f in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlowStartup())
