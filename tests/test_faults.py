@@ -122,33 +122,35 @@ def test_a_run_that_cannot_be_stored_is_shown_with_the_reason(tiny, tmp_path):
     assert ex.last["result"]["history"]["val_accuracy"], "the trained run is shown"
     assert "could not be stored" in ex.status and "could not be stored" in ex.message.value
     assert ex.cache_notes and str(blocker) in ex.cache_notes[0]
-    ex.set(lr=1e-3)
-    ex.set(lr=3e-3)
-    assert ex.error is None and ex.last["recalled"] is False and "could not be stored" in ex.status
+
+
+def _store(ex, result):
+    """Put ``result`` in the explorer's cache under its current setting's key, as a past run would have."""
+    cfg = ex.config(**ex.values)
+    return ex.cache.put(cfg.as_dict(), result, data=ex.data.describe(), seed=ex.seed)
+
+
+FAKE = {"history": {"loss": [1.0], "accuracy": [0.5], "val_loss": [1.0], "val_accuracy": [0.5]},
+        "test_accuracy": 0.5}
 
 
 def test_a_bad_cache_entry_is_set_aside_and_retrained_with_a_note(tiny, tmp_path):
     ex = _explorer(tiny, tmp_path / "runs")
-    ex.set(lr=3e-3)
-    (path,) = ex.cache.entries()
+    path = _store(ex, FAKE)
     entry = json.loads(path.read_text())
-    path.write_text(json.dumps({**entry, "result": 5}))  # parses, but is not a result
-    ex.set(lr=1e-3)
-    ex.set(lr=3e-3)
+    path.write_text(json.dumps({**entry, "result": 5}))  # parses, but is not a result: it used to raise TypeError
+    ex.refresh()
     assert ex.error is None, ex.error
     assert ex.last["recalled"] is False and "set aside" in ex.status and "set aside" in ex.message.value
     assert path.with_suffix(".bad").exists() and path.exists()
-    ex.set(lr=1e-3)
-    ex.set(lr=3e-3)
+    ex.refresh()
     assert ex.last["recalled"] is True and ex.cache_notes == [] and "⚠" not in ex.status
 
 
 def test_a_bad_entry_met_while_the_explorer_is_built_is_reported(tiny, tmp_path):
-    _explorer(tiny, tmp_path / "runs").refresh()  # trains the starting setting
-    ex = _explorer(tiny, tmp_path / "runs")
-    (path,) = ex.cache.entries()
+    path = _store(_explorer(tiny, tmp_path / "runs"), FAKE)
     entry = json.loads(path.read_text())
     del entry["result"]["history"]
     path.write_text(json.dumps(entry))
-    again = _explorer(tiny, tmp_path / "runs")
-    assert again.error is None and "not in the cache yet" in again.status and "set aside" in again.status
+    ex = _explorer(tiny, tmp_path / "runs")
+    assert ex.error is None and "not in the cache yet" in ex.status and "set aside" in ex.status
