@@ -226,6 +226,13 @@ def test_a_diverged_run_with_nan_losses_is_a_good_entry(cache):
     assert got["history"]["accuracy"] == [0.1] and got["test_loss"] != got["test_loss"]  # NaN survives
 
 
+def test_a_trained_result_that_is_not_a_valid_record_is_still_returned(cache):
+    odd = {"history": {"loss": [1.0, 0.5], "accuracy": [0.8]}, "test_accuracy": 0.9}
+    with pytest.warns(RunCacheWarning, match="not a valid record.*lengths"):
+        result, recalled = cache.run(SETTINGS, lambda: odd, data=DATA, seed=0)
+    assert result is odd and not recalled and _files(cache.directory) == []
+
+
 def test_a_bad_result_is_refused_before_anything_is_written(cache):
     with pytest.raises(ValueError, match="history"):
         cache.put(SETTINGS, {"test_accuracy": 0.9}, data=DATA, seed=0)

@@ -77,13 +77,13 @@ class _QuietTensorFlowStartup:
     def find_spec(self, name, path=None, target=None):
         if self.done or name != "tensorflow":
             return None
-        self.done = True
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
         loader, exec_module = spec.loader, spec.loader.exec_module
 
         def quiet_exec_module(module):
+            self.done = True  # only a real load counts: importlib.util.find_spec probes must not use it up
             try:
                 with _stderr_fd_silenced():
                     exec_module(module)

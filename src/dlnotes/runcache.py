@@ -254,7 +254,8 @@ class RunCache:
     def run(self, settings: dict, train: Callable[[], dict], *, data: dict, seed: int) -> tuple[dict, bool]:
         """Recall the run, or call ``train()`` and store its result; returns ``(result, recalled)``.
 
-        If the result cannot be stored, it is returned all the same, with a :class:`RunCacheWarning`.
+        If the result cannot be stored (the folder cannot be written, or the result is not a
+        valid record), it is returned all the same, with a :class:`RunCacheWarning`.
         """
         hit = self.get(settings, data=data, seed=seed)
         if hit is not None:
@@ -265,6 +266,9 @@ class RunCache:
         except OSError as exc:
             _warn(f"this run could not be stored in the run cache at {self.directory} ({exc}); "
                   "its result is shown, but it will be trained again next time")
+        except (ValueError, TypeError) as exc:  # a result check_result rejects, or not plain JSON
+            _warn(f"this run was not stored in the run cache: its result is not a valid record ({exc}); "
+                  "it will be trained again next time")
         return result, False
 
     # -- size, listing, clearing ---------------------------------------------------------------
