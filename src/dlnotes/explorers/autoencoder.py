@@ -88,7 +88,7 @@ class LatentExplorer(BlitExplorer):
         ax_codes.set_title("codes of test digits (coloured by label)", fontsize=10)
         ax_codes.tick_params(labelsize=8)
         (self.marker,) = ax_codes.plot([], [], marker="X", ms=14, color="black", mec="white", mew=1.5)
-        self.picture = ax_img.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0)
+        self.picture = ax_img.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
         ax_img.set_axis_off()
         self.caption = ax_img.set_title("", fontsize=10)
         self.near = ax_img.text(0.5, -0.06, "", transform=ax_img.transAxes, ha="center", va="top", fontsize=10)
@@ -127,7 +127,7 @@ class DenoiseExplorer(BlitExplorer):
         self.denoiser, self.per_row, self.seed = denoiser, int(per_row), int(seed)
         fig, ax = figure(figsize=(7.2, 3.6))
         self.picture = ax.imshow(np.zeros((3 * 28 + 2, per_row * 28 + per_row - 1)), vmin=0, vmax=1,
-                                 cmap=colormaps["gray_r"].with_extremes(bad="white"))
+                                 cmap=colormaps["gray_r"].with_extremes(bad="white"), interpolation="nearest")
         ax.set_xticks([])
         ax.set_yticks([14, 14 + 29, 14 + 58], ["clean x", "noisy input", "output y"], fontsize=10)
         ax.tick_params(length=0)
