@@ -163,3 +163,21 @@ def test_training_is_reproducible():
     data = make_toy("moons", n=80, seed=0)
     runs = [train(MLP(2, [8], 2, seed=3), data, SGD(0.2), epochs=5, batch_size=10, seed=5) for _ in range(2)]
     assert runs[0] == runs[1]
+
+
+def test_two_layer_backprop_matches_numerical_gradient():
+    from dlnotes.data import seed_points
+    from dlnotes.network import two_layer_forward, two_layer_gradients
+
+    x, labels = seed_points()
+    t = labels.reshape(-1, 1).astype(float)
+    rng = np.random.default_rng(3)
+    params = {"W1": rng.uniform(-1, 1, (2, 4)), "b1": rng.normal(size=4),
+              "W2": rng.uniform(-1, 1, (4, 1)), "b2": rng.normal(size=1)}
+    loss, grads = two_layer_gradients(params, x, t)
+    z1, y = two_layer_forward(params, x)
+    assert z1.shape == (8, 4) and y.shape == (8, 1)
+    assert np.isclose(loss, 0.5 * np.sum((y - t) ** 2))
+    for key, value in params.items():
+        numeric = numerical_gradient(lambda _: two_layer_gradients(params, x, t)[0], value)
+        assert relative_error(grads[key], numeric) < 1e-7, f"d loss / d {key} disagrees with the numerical gradient"

@@ -1,4 +1,5 @@
-"""Networks built from :mod:`dlnotes.layers`: ``Sequential``, the numpy ``MLP`` (多层感知机) and ``train``.
+"""Networks built from :mod:`dlnotes.layers`: ``Sequential``, the numpy ``MLP`` (多层感知机) and ``train``;
+and the seed notes' 2-4-1 sigmoid network with its backward pass written out (chapter 04, checked in 07).
 
 A :class:`Sequential` runs its layers forward, the loss layer on top, and backward in
 reverse order (误差反向传播). Its ``params`` and ``grads`` are flat dicts
@@ -12,10 +13,11 @@ from typing import Callable
 
 import numpy as np
 
+from dlnotes.functions import sigmoid
 from dlnotes.initializers import INITIALIZERS, initialize
 from dlnotes.layers import ACTIVATION_LAYERS, Affine, Layer, SoftmaxWithLoss
 
-__all__ = ["MLP", "Sequential", "as_arrays", "train", "train_step"]
+__all__ = ["MLP", "Sequential", "as_arrays", "train", "train_step", "two_layer_forward", "two_layer_gradients"]
 
 
 class Sequential:
@@ -99,6 +101,27 @@ class Sequential:
     def __repr__(self):
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Sequential([{inner}], l2={self.l2})"
+
+
+def two_layer_forward(params: dict, x):
+    """The seed notes' 2-H-1 sigmoid network, forward [04]: hidden outputs z1 (N, H) and outputs y (N, 1).
+
+    ``params`` holds W1 (2, H), b1 (H,), W2 (H, 1), b2 (1,); ``x`` is (N, 2).
+    """
+    z1 = sigmoid(x @ params["W1"] + params["b1"])
+    return z1, sigmoid(z1 @ params["W2"] + params["b2"])
+
+
+def two_layer_gradients(params: dict, x, t):
+    """Loss 0.5 * sum((y - t)**2) of :func:`two_layer_forward` and its gradients, backprop written out [04].
+
+    ``t`` is (N, 1); returns ``(loss, grads)`` with ``grads`` keyed like ``params``.
+    """
+    z1, y = two_layer_forward(params, x)
+    delta2 = (y - t) * y * (1 - y)                        # dL/da2 (N, 1)
+    delta1 = (delta2 @ params["W2"].T) * z1 * (1 - z1)    # dL/da1 (N, H): W2 of the forward pass
+    grads = {"W2": z1.T @ delta2, "b2": delta2.sum(axis=0), "W1": x.T @ delta1, "b1": delta1.sum(axis=0)}
+    return 0.5 * float(np.sum((y - t) ** 2)), grads
 
 
 def MLP(
