@@ -101,7 +101,7 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """Momentum (动量): v <- momentum * v - lr * dW; W <- W + v (Keras ``SGD(momentum=...)``).
+    """Momentum (动量法): v <- momentum * v - lr * dW; W <- W + v (Keras ``SGD(momentum=...)``).
 
     The velocity ``v`` remembers past steps, so steps along a consistent direction
     grow (up to 1 / (1 - momentum) times) while zig-zag components cancel.
