@@ -9,6 +9,7 @@ Plumbing
 - ``blit``           fast explorer rendering: redraw only the artists that move
 - ``exercises``      the self-check helper behind every exercise
 - ``overview``       contents, environment check and history figures [00]
+- ``glossary``       the one glossary (English, 中文, meaning, chapter) and the one notation [all]
 
 Numerics and models
 - ``functions``      activations, softmax, losses, numerical gradients [01-03]
