@@ -11,6 +11,7 @@ from dlnotes.activations import (
     chain_gradients,
     collapse_linear,
     forward_linear,
+    universal_approximation_explorer,
     vanishing_gradient_explorer,
 )
 from dlnotes.functions import numerical_gradient, relative_error, relu
@@ -90,12 +91,12 @@ def test_chain_gradients_are_seeded():
 
 
 # --- explorers -------------------------------------------------------------------------------
-@pytest.mark.parametrize("factory", [activation_explorer, vanishing_gradient_explorer])
+@pytest.mark.parametrize("factory", [activation_explorer, vanishing_gradient_explorer, universal_approximation_explorer])
 def test_each_control_changes_the_figure(factory):
     assert_each_control_changes_the_figure(factory)
 
 
-@pytest.mark.parametrize("factory", [activation_explorer, vanishing_gradient_explorer])
+@pytest.mark.parametrize("factory", [activation_explorer, vanishing_gradient_explorer, universal_approximation_explorer])
 def test_explorer_survives_200_random_settings(factory):
     assert_survives_random_settings(factory)
 
@@ -114,3 +115,21 @@ def test_vanishing_gradient_explorer_names_what_happens():
     assert "vanishing" in e.status
     e.set(activation="relu", init="he_normal")
     assert "reaches" in e.status
+
+
+def test_one_hidden_layer_approximates_better_with_more_units():
+    from dlnotes.network import one_hidden_layer_fit
+
+    x = np.linspace(-3, 3, 400)
+    target = lambda v: np.sin(3 * v) + 0.3 * v**2
+    errors = [np.max(np.abs(one_hidden_layer_fit(target, h, x) - target(x))) for h in (4, 16, 64)]
+    assert errors[0] > errors[1] > errors[2] and errors[2] < 0.01
+
+
+def test_one_hidden_layer_fit_names_bad_arguments():
+    from dlnotes.network import one_hidden_layer_fit
+
+    with pytest.raises(ValueError, match="hidden"):
+        one_hidden_layer_fit(np.sin, 0, np.linspace(0, 1, 5))
+    with pytest.raises(ValueError, match="1-D"):
+        one_hidden_layer_fit(np.sin, 3, np.zeros((2, 2)))

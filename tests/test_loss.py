@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from dlnotes.functions import cross_entropy, mse, softmax
-from dlnotes.loss import draw_axis_picture, loss_explorer, naive_softmax, prediction, softmax_explorer
+from dlnotes.functions import cross_entropy, logit_gradients, mse, softmax
+from dlnotes.loss import (draw_axis_picture, logit_gradient_explorer, loss_explorer, naive_softmax, prediction,
+                          softmax_explorer)
 from explorer_checks import assert_each_control_changes_the_figure, assert_survives_random_settings
 
 matplotlib.use("Agg")
@@ -56,12 +57,12 @@ def test_axis_picture_shows_column_and_row_sums():
 
 
 # --- explorers -------------------------------------------------------------------------------
-@pytest.mark.parametrize("factory", [softmax_explorer, loss_explorer])
+@pytest.mark.parametrize("factory", [softmax_explorer, loss_explorer, logit_gradient_explorer])
 def test_each_control_changes_the_figure(factory):
     assert_each_control_changes_the_figure(factory)
 
 
-@pytest.mark.parametrize("factory", [softmax_explorer, loss_explorer])
+@pytest.mark.parametrize("factory", [softmax_explorer, loss_explorer, logit_gradient_explorer])
 def test_explorer_survives_200_random_settings(factory):
     assert_survives_random_settings(factory)
 
@@ -72,3 +73,21 @@ def test_softmax_explorer_reports_naive_overflow_in_words():
     assert "overflowed" in e.status and e.error is None and not e.warnings
     e.set(logits="book example (0.3, 2.9, 4.0)")
     assert "overflowed" not in e.status
+
+
+def test_logit_gradients_match_the_numerical_slopes():
+    from dlnotes.functions import numerical_gradient, sigmoid
+
+    a = np.array([-9.0, -3.0, 0.0, 2.5])
+    _, ce, ms = logit_gradients(a)
+    ce_num = numerical_gradient(lambda v: np.sum(np.logaddexp(0.0, -v)), a.copy())
+    ms_num = numerical_gradient(lambda v: np.sum(0.5 * (sigmoid(v) - 1.0) ** 2), a.copy())
+    assert np.allclose(ce, ce_num, atol=1e-8) and np.allclose(ms, ms_num, atol=1e-8)
+
+
+def test_cross_entropy_pushes_a_confidently_wrong_logit_harder_than_mse():
+    _, ce, ms = logit_gradients(-10.0)
+    assert abs(ce) > 0.99 and abs(ms) < 1e-4
+    e = logit_gradient_explorer()
+    e.set(logit=-10.0)
+    assert "confidently wrong" in e.status

@@ -25,6 +25,7 @@ __all__ = [
     "d_tanh",
     "identity",
     "leaky_relu",
+    "logit_gradients",
     "log_softmax",
     "mse",
     "numerical_gradient",
@@ -239,6 +240,15 @@ def d_binary_cross_entropy_with_logits(z, t):
     z, t = _same_shape(z, t, "d_binary_cross_entropy_with_logits")
     return (sigmoid(z) - t) / z.size
 
+
+def logit_gradients(a):
+    """For one sigmoid output y = sigmoid(a) with target t = 1: (y, dCE/da, dMSE/da), any shape of ``a``.
+
+    Cross-entropy -log y has the gradient y - t = y - 1; MSE (y - 1)² / 2 has (y - 1) y (1 - y):
+    the sigmoid's slope y (1 - y) makes MSE's push fade when the output is confidently wrong.
+    """
+    y = sigmoid(np.asarray(a, dtype=float))
+    return y, y - 1.0, (y - 1.0) * y * (1.0 - y)
 
 def _same_shape(a, b, name):
     a = np.asarray(a, dtype=float)

@@ -1,5 +1,6 @@
 """Networks built from :mod:`dlnotes.layers`: ``Sequential``, the numpy ``MLP`` (多层感知机) and ``train``;
-and the seed notes' 2-4-1 sigmoid network with its backward pass written out (chapter 04, checked in 07).
+the seed notes' 2-4-1 sigmoid network with its backward pass written out (chapter 04, checked in 07);
+and a one-hidden-layer ReLU fit that shows universal approximation (chapter 02).
 
 A :class:`Sequential` runs its layers forward, the loss layer on top, and backward in
 reverse order (误差反向传播). Its ``params`` and ``grads`` are flat dicts
@@ -17,7 +18,7 @@ from dlnotes.functions import sigmoid
 from dlnotes.initializers import INITIALIZERS, initialize
 from dlnotes.layers import ACTIVATION_LAYERS, Affine, Layer, SoftmaxWithLoss
 
-__all__ = ["MLP", "Sequential", "as_arrays", "train", "train_step", "two_layer_forward", "two_layer_gradients"]
+__all__ = ["MLP", "Sequential", "as_arrays", "train", "train_step", "hidden_kinks", "one_hidden_layer_fit", "two_layer_forward", "two_layer_gradients"]
 
 
 class Sequential:
@@ -122,6 +123,29 @@ def two_layer_gradients(params: dict, x, t):
     delta1 = (delta2 @ params["W2"].T) * z1 * (1 - z1)    # dL/da1 (N, H): W2 of the forward pass
     grads = {"W2": z1.T @ delta2, "b2": delta2.sum(axis=0), "W1": x.T @ delta1, "b1": delta1.sum(axis=0)}
     return 0.5 * float(np.sum((y - t) ** 2)), grads
+
+
+def hidden_kinks(x, hidden: int) -> np.ndarray:
+    """The kinks c_j (hidden,) of :func:`one_hidden_layer_fit`: spread evenly from min(x), below max(x)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or x.size < 2:
+        raise ValueError(f"x must be a 1-D array of at least 2 points, got shape {x.shape}")
+    if isinstance(hidden, bool) or not isinstance(hidden, (int, np.integer)) or hidden < 1:
+        raise ValueError(f"hidden must be a positive number of units, got {hidden!r}")
+    return np.linspace(x.min(), x.max(), int(hidden), endpoint=False)
+
+
+def one_hidden_layer_fit(target, hidden: int, x):
+    """Outputs (N,) on x (N,) of a 1-hidden-layer ReLU network fitted to ``target`` [02].
+
+    Hidden unit j is relu(x - c_j) (weight 1, bias -c_j, kinks from :func:`hidden_kinks`); the
+    output layer's weights and bias are the least-squares fit to ``target(x)``.
+    """
+    x = np.asarray(x, dtype=float)
+    c = hidden_kinks(x, hidden)
+    z = np.column_stack([np.maximum(0.0, x[:, None] - c), np.ones_like(x)])   # hidden outputs, plus 1 for the bias
+    v, *_ = np.linalg.lstsq(z, target(x), rcond=None)                         # output weights by least squares
+    return z @ v
 
 
 def MLP(
