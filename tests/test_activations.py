@@ -131,5 +131,5 @@ def test_one_hidden_layer_fit_names_bad_arguments():
 
     with pytest.raises(ValueError, match="hidden"):
         one_hidden_layer_fit(np.sin, 0, np.linspace(0, 1, 5))
-    with pytest.raises(ValueError, match="1-D"):
+    with pytest.raises(ValueError, match="1 axis"):
         one_hidden_layer_fit(np.sin, 3, np.zeros((2, 2)))

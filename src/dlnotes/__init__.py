@@ -17,18 +17,20 @@ Numerics and models
 - ``activations``    activation and vanishing-gradient explorers [02]
 - ``loss``, ``descent``  softmax / loss explorers, gradient descent and mini-batches [03]
 - ``autograd``       a scalar autograd engine and computational-graph drawing [04]
-- ``layers``         layers with forward/backward: Affine, ReLU, Sigmoid, Tanh, Softmax-with-loss [04]
-- ``network``        Sequential, MLP and the training loop [04]
+- ``checks``         the boundary checks (input contracts) every public function and layer uses
+- ``layers``         EVERY numpy layer, all subclassing one ``Layer``: Affine, ReLU, Sigmoid, Tanh,
+  Identity, SoftmaxWithLoss [04], BatchNorm, Dropout [05], Conv2D, MaxPool2D, AvgPool2D [06]
+- ``network``        Sequential, MLP, simple_cnn (network builders) [04, 06]
+- ``training``       THE one numpy training loop: train, Trainer (step-wise), EarlyStopping [04, 05]
 - ``playground``     the TensorFlow-Playground-style explorer [04]
-- ``optimizers``     SGD, Momentum, AdaGrad, RMSProp, Adam with ``update(params, grads)`` [05]
+- ``optimizers``     numpy SGD, Momentum, AdaGrad, RMSProp, Adam; ``OPTIMIZERS`` + ``make_optimizer`` [05]
 - ``initializers``   zeros, random_uniform/normal, Glorot, He (Keras names) [05]
-- ``regularization`` batch norm, dropout, early stopping [05]
 - ``techniques``     chapter-05 explorers [05]
-- ``conv``           im2col, Conv2D, pooling, a numpy CNN [06]
+- ``conv``           convolution arithmetic: output size, im2col/col2im, naive conv, layouts [06]
 - ``cnn_explorers``  output size, feature maps, pooling explorers [06]
 - ``tfbasics``       dtype tables from the libraries, traced graphs [07]
-- ``keras_models``, ``runcache``, ``hyper``, ``evaluation``  Keras MNIST models, run cache,
-  hyperparameter explorer, confusion matrix and friends [08, 09]
+- ``keras_models``, ``runcache``, ``hyper``, ``evaluation``  Keras MNIST models (with
+  ``KERAS_OPTIMIZERS``), run cache, hyperparameter explorer, confusion matrix and friends [08, 09]
 """
 
 import os

@@ -13,7 +13,8 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
-from dlnotes.conv import AvgPool2D, MaxPool2D, convolve_image, output_size
+from dlnotes.conv import convolve_image, output_size
+from dlnotes.layers import AvgPool2D, MaxPool2D
 from dlnotes.explorer import Explorer, dropdown, figure, int_slider, register, slider, toggle
 
 __all__ = [

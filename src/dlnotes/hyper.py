@@ -25,7 +25,7 @@ from matplotlib.ticker import MaxNLocator
 
 from dlnotes.config import size
 from dlnotes.explorer import Explorer, button, dropdown, figure, int_slider, log_slider, register, slider
-from dlnotes.keras_models import Prepared, RunConfig, prepare, train
+from dlnotes.keras_models import KERAS_OPTIMIZERS, Prepared, RunConfig, prepare, train
 from dlnotes.runcache import RunCache
 
 __all__ = ["HyperExplorer", "SWEEP_GRIDS", "cached_run", "default_data", "hyper_explorer", "progress_callback"]
@@ -163,7 +163,7 @@ class HyperExplorer(Explorer):
         self._note = self.ax_acc.text(0.5, 0.5, "", ha="center", va="center", transform=self.ax_acc.transAxes, fontsize=9)
 
         controls = {
-            "optimizer": dropdown("optimizer", [("Adam", "adam"), ("RMSprop", "rmsprop"), ("SGD", "sgd")], "adam"),
+            "optimizer": dropdown("optimizer", [(cls, name) for name, cls in KERAS_OPTIMIZERS.items()], "adam"),
             "lr": log_slider("learning rate", 1e-4, 1.0, 1e-3),
             "dropout": slider("dropout rate", 0.0, 0.9, 0.1, 0.0),
             "hidden": int_slider("hidden units", 16, 512, 128, step=16, unit="per layer"),

@@ -2,7 +2,7 @@
 
 The explorers reuse the package: optimisers from :mod:`dlnotes.optimizers`,
 initialisers from :mod:`dlnotes.initializers`, the numpy :func:`dlnotes.network.MLP`
-and the layers of :mod:`dlnotes.regularization`. The functions they are built on
+and the layers of :mod:`dlnotes.layers`. The functions they are built on
 (:func:`trajectory`, :func:`layer_statistics`, :func:`fit`) are public, so tests and
 the notebook can use the numbers without a figure.
 """
@@ -22,7 +22,7 @@ from dlnotes.explorer import Explorer, checkbox, dropdown, figure, int_slider, l
 from dlnotes.functions import ACTIVATIONS, cross_entropy_with_logits
 from dlnotes.initializers import INITIALIZERS, initialize
 from dlnotes.optimizers import OPTIMIZERS, Momentum, Optimizer, make_optimizer
-from dlnotes.regularization import EarlyStopping
+from dlnotes.training import EarlyStopping
 
 __all__ = [
     "COLORS",
