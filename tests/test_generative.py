@@ -53,13 +53,6 @@ def test_discriminator_loss_is_log_4_when_the_discriminator_says_one_half_everyw
     assert float(gen.discriminator_loss(zero, zero)) == pytest.approx(np.log(4.0), rel=1e-6)
 
 
-def test_unknown_generator_loss_names_the_choices():
-    with pytest.raises(ValueError, match="minimax"):
-        gen.generator_loss(tf.zeros(2), "wasserstein")
-    with pytest.raises(ValueError, match="nonsaturating"):
-        gen.generator_loss_slope(0.5, "hinge")
-
-
 # --- toy targets and measures ----------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(gen.TARGETS))
 def test_toy_targets_are_seeded_2d_samples_inside_the_plot(name):
@@ -73,13 +66,6 @@ def test_ring_samples_lie_near_its_eight_modes():
     assert cov["covered"] == 8 and cov["near_share"] > 0.98
 
 
-def test_unknown_target_and_bad_sizes_are_clear_errors():
-    with pytest.raises(ValueError, match="ring"):
-        gen.sample_target("spiral", 10)
-    with pytest.raises(ValueError, match="n must"):
-        gen.sample_target("ring", 0)
-
-
 def test_energy_distance_is_zero_for_one_sample_and_grows_with_a_shift():
     x = gen.sample_target("moons", 400, seed=0)
     y = gen.sample_target("moons", 400, seed=1)
@@ -87,8 +73,6 @@ def test_energy_distance_is_zero_for_one_sample_and_grows_with_a_shift():
     near, far = gen.energy_distance(x, y), gen.energy_distance(x, y + [0.5, 0.0])
     assert near < 0.01 < far
     assert gen.energy_distance(x, np.full_like(x, np.nan)) == float("inf")
-    with pytest.raises(ValueError, match="same number of coordinates"):
-        gen.energy_distance(x, x[:, :1])
 
 
 def test_mode_coverage_counts_a_collapsed_sample_as_one_mode():
@@ -152,18 +136,6 @@ def test_strong_discriminator_with_minimax_loss_collapses_onto_a_few_modes():
     assert q["energy"] > 0.1
 
 
-def test_gan_rejects_bad_settings_with_the_argument_named():
-    with pytest.raises(ValueError, match="loss"):
-        gen.ToyGAN(loss="least-squares")
-    with pytest.raises(ValueError, match="lr_d"):
-        gen.ToyGAN(lr_d=0.0)
-    with pytest.raises(ValueError, match="d_steps"):
-        gen.ToyGAN(d_steps=0)
-    g = gen.ToyGAN()
-    with pytest.raises(ValueError, match="lr_g"):
-        g.set(lr_g=float("nan"))
-
-
 def test_manifold_and_gradients_have_the_shapes_the_explorer_draws():
     g = gen.ToyGAN(noise_dim=3)
     assert g.manifold(lines=5, points=7).shape == (10, 7, 2)
@@ -175,13 +147,11 @@ def test_manifold_and_gradients_have_the_shapes_the_explorer_draws():
 
 
 # --- autoencoders -------------------------------------------------------------------------------------
-def test_add_noise_is_seeded_clipped_and_rejects_a_negative_level():
+def test_add_noise_is_seeded_and_clipped():
     x = np.full((3, 784), 0.5, np.float32)
     a, b = gen.add_noise(x, 0.3, seed=1), gen.add_noise(x, 0.3, seed=1)
     assert np.array_equal(a, b) and a.min() >= 0 and a.max() <= 1 and not np.array_equal(a, x)
     assert np.array_equal(gen.add_noise(x, 0.0), x)
-    with pytest.raises(ValueError, match="level"):
-        gen.add_noise(x, -0.1)
 
 
 def test_autoencoder_shapes_and_any_number_of_hidden_layers():
@@ -190,8 +160,6 @@ def test_autoencoder_shapes_and_any_number_of_hidden_layers():
         x = np.zeros((2, 784), np.float32)
         assert enc(x).shape == (2, 3) and dec(np.zeros((2, 3), np.float32)).shape == (2, 784)
         assert auto(x).shape == (2, 784)
-    with pytest.raises(ValueError, match="code_dim"):
-        gen.dense_autoencoder(code_dim=0)
 
 
 def test_pca_error_falls_as_the_code_grows():
@@ -215,17 +183,6 @@ def test_2d_autoencoder_beats_the_best_linear_2d_code_on_mnist_test_images(share
     error, pca = gen.reconstruction_error(auto, xt), gen.pca_reconstruction_error(x, xt, 2)
     assert error < pca, f"autoencoder {error:.4f} should beat PCA's {pca:.4f}"
     assert error < size(full=0.045, smoke=0.055), f"reconstruction error {error:.4f}"
-
-
-def test_bad_inputs_name_the_function_and_the_argument():
-    with pytest.raises(TypeError, match="train_autoencoder: epochs must be an integer"):
-        gen.train_autoencoder(gen.dense_autoencoder()[0], np.zeros((4, 784)), epochs=2.5)
-    with pytest.raises(ValueError, match=r"train_autoencoder: x must be of shape \(any, 784\)"):
-        gen.train_autoencoder(gen.dense_autoencoder()[0], np.zeros((4, 10)), epochs=1)
-    with pytest.raises(ValueError, match="digit_coverage: probs"):
-        gen.digit_coverage(np.zeros(10))
-    with pytest.raises(ValueError, match="GAN: real must be an"):
-        gen.GAN(gen.toy_generator(), gen.toy_discriminator(), np.zeros((1, 2)), noise_dim=2)
 
 
 def test_digit_coverage_counts_confident_digits_and_their_classes():

@@ -4,8 +4,9 @@ Autoencoders (自编码器)
 - :func:`dense_autoencoder` builds encoder 784 → … → code and decoder code → … → 784
   (any number of hidden layers; the narrow code layer is the point); :func:`train_autoencoder`
   fits it (plain, or denoising with ``noise=``); :func:`add_noise` corrupts images the same
-  way everywhere; :func:`reconstruction_error` and :func:`pca_reconstruction_error` measure
-  it against the best *linear* code of the same size.
+  way everywhere; :func:`pixel_error` is the error measure, :func:`reconstruction_error` and
+  :func:`pca_reconstruction_error` apply it to an autoencoder and to the best *linear* code of
+  the same size; :func:`nearest_labels` says whose region of the code space a point is in.
 
 GANs (生成对抗网络)
 - :func:`discriminator_loss`, :func:`generator_loss` (``"minimax"`` or ``"nonsaturating"``)
@@ -58,7 +59,9 @@ __all__ = [
     "mnist_discriminator",
     "mnist_generator",
     "mode_coverage",
+    "nearest_labels",
     "outputs",
+    "pixel_error",
     "pca_reconstruction_error",
     "reconstruction_error",
     "sample_target",
@@ -121,6 +124,7 @@ def add_noise(x, level: float, seed: int = 0) -> np.ndarray:
     """
     level = checks.number(level, "level", "add_noise", low=0.0)
     x = checks.array(x, "x", "add_noise", dtype=np.float32)
+    seed = checks.integer(seed, "seed", "add_noise", minimum=0)
     pattern = np.random.default_rng(seed).standard_normal(x.shape).astype(np.float32)
     return np.clip(x + level * pattern, 0.0, 1.0)
 
@@ -152,13 +156,31 @@ def train_autoencoder(autoencoder, x, *, epochs: int, batch_size: int = 128, lr:
     return {"loss": losses, "seconds": time.perf_counter() - t0}
 
 
+def pixel_error(y, x) -> float:
+    """The reconstruction error measure: mean squared difference per pixel between images y and x (same shape)."""
+    x = checks.array(x, "x", "pixel_error", nonempty=True)
+    y = checks.array(y, "y", "pixel_error", shape=x.shape)
+    return float(np.mean((y - x) ** 2))
+
+
 def reconstruction_error(autoencoder, x, *, inputs=None) -> float:
-    """Mean squared error per pixel between ``x`` and the autoencoder's output for ``inputs`` (default ``x``)."""
+    """:func:`pixel_error` between ``x`` and the autoencoder's output for ``inputs`` (default ``x``)."""
     x = checks.array(x, "x", "reconstruction_error", ndim=2, nonempty=True, dtype=np.float32)
     inputs = x if inputs is None else checks.array(inputs, "inputs", "reconstruction_error", shape=x.shape,
                                                    dtype=np.float32)
     y = np.concatenate([outputs(autoencoder, inputs[i:i + 1000]) for i in range(0, len(inputs), 1000)])
-    return float(np.mean((y - x) ** 2))
+    return pixel_error(y, x)
+
+
+def nearest_labels(codes, labels, point, k: int = 15) -> tuple[int, int]:
+    """The most common label among the ``k`` codes (N, d) nearest to ``point`` (d,), and how many of them carry it."""
+    codes = checks.array(codes, "codes", "nearest_labels", ndim=2, nonempty=True)
+    labels = checks.labels(labels, "labels", "nearest_labels", n=len(codes))
+    point = checks.array(point, "point", "nearest_labels", shape=(codes.shape[1],))
+    k = checks.integer(k, "k", "nearest_labels", minimum=1, maximum=len(codes))
+    nearest = np.argsort(((codes - point) ** 2).sum(axis=1))[:k]
+    counts = np.bincount(labels[nearest])
+    return int(counts.argmax()), int(counts.max())
 
 
 def outputs(model, x) -> np.ndarray:
@@ -216,6 +238,7 @@ def sample_target(name: str, n: int, seed: int = 0) -> np.ndarray:
     """``n`` points (n, 2) float32 from the toy target ``name`` (ring, line, moons), seeded."""
     checks.choice(name, "name", TARGETS, "sample_target")
     n = checks.integer(n, "n", "sample_target", minimum=2)
+    seed = checks.integer(seed, "seed", "sample_target", minimum=0)
     return TARGETS[name](n, np.random.default_rng(seed)).astype(np.float32)
 
 
@@ -558,6 +581,7 @@ class ToyGAN(GAN):
     def __init__(self, target: str = "ring", *, noise_dim: int = 2, hidden: int = 32, lr_d: float = 1e-3,
                  lr_g: float = 1e-3, d_steps: int = 1, loss: str = "nonsaturating", batch_size: int = 128,
                  seed: int = 0, n_eval: int = 512):
+        checks.choice(target, "target", TARGETS, "ToyGAN")
         real = sample_target(target, 20000, seed=seed)
         super().__init__(toy_generator(noise_dim, hidden, seed=seed * 10), toy_discriminator(hidden, seed=seed * 10 + 5),
                          real, noise_dim=noise_dim, lr_d=lr_d, lr_g=lr_g, d_steps=d_steps, loss=loss,

@@ -187,6 +187,20 @@ TERMS: tuple[Term, ...] = (
     # 09 Keras CNN
     _t("flatten", "展平", "turning a feature-map stack into a vector", 9),
     _t("inductive bias", "归纳偏置", "assumptions built into a model's structure", 9),
+    # 10 autoencoders and GANs
+    _t("generative model", "生成模型", "a model that produces new samples like its training data", 10),
+    _t("encoder / decoder", "编码器 / 解码器", "the network that maps an input to its code / the code back to an input", 10),
+    _t("code", "编码", "the output of an autoencoder's narrow layer: the few numbers it keeps of each input", 10),
+    _t("latent space", "潜在空间", "the space of codes; every point of it decodes to an output", 10),
+    _t("reconstruction error", "重构误差", "how far an autoencoder's output is from its input (here squared error per pixel)", 10),
+    _t("principal component analysis (PCA)", "主成分分析", "the best linear code: projection onto the directions of largest variance", 10),
+    _t("denoising autoencoder", "去噪自编码器", "an autoencoder trained to output clean inputs from noisy ones", 10),
+    _t("generator / discriminator", "生成器 / 判别器", "the GAN network that turns noise into samples / that tells real from generated samples", 10),
+    _t("minimax game", "极小极大博弈", "one value $V(D, G)$ that D maximises and G minimises", 10),
+    _t("Nash equilibrium", "纳什均衡", r"neither player gains by changing alone; for a GAN, $p_g = p_\text{data}$ and $D = 1/2$", 10),
+    _t("non-saturating loss", "非饱和损失", r"the generator minimises $-\log D(G(z))$: strong gradients while it is losing", 10),
+    _t("mode collapse", "模式崩溃", "the generator produces only a few kinds of samples (modes) of the data", 10),
+    _t("energy distance", "能量距离", r"$2E\lVert X-Y\rVert - E\lVert X-X'\rVert - E\lVert Y-Y'\rVert$: zero only for equal distributions", 10),
 )
 """Every glossary entry, in teaching order (chapter by chapter)."""
 

@@ -66,7 +66,7 @@ class LatentExplorer(BlitExplorer):
         self.codes = outputs(encoder, x)
         if self.codes.ndim != 2 or self.codes.shape[1] != 2:
             raise ValueError(f"the latent explorer needs an encoder with a 2-D code; this one gives {self.codes.shape[1:]}")
-        self.decoder, self.labels, self.neighbours = decoder, y, int(neighbours)
+        self.decoder, self.labels, self.neighbours = decoder, y, min(int(neighbours), len(y))
         lo, hi = np.percentile(self.codes, [0.5, 99.5], axis=0)
         pad = 0.08 * (hi - lo)
         lo, hi = lo - pad, hi + pad
@@ -106,15 +106,15 @@ class LatentExplorer(BlitExplorer):
         return outputs(self.decoder, [[z1, z2]]).reshape(28, 28)
 
     def _update(self, z1, z2):
+        from dlnotes.generative import nearest_labels
+
         self.decoded = self.decode(z1, z2)
         self.picture.set_data(self.decoded)
         self.marker.set_data([z1], [z2])
         self.caption.set_text(f"decoder(z) at z = ({z1:.2f}, {z2:.2f})")
-        nearest = np.argsort(((self.codes - [z1, z2]) ** 2).sum(axis=1))[: self.neighbours]
-        counts = np.bincount(self.labels[nearest], minlength=10)
-        d = int(counts.argmax())
-        self.near.set_text(f"nearest {self.neighbours} test codes: {counts[d]} are {d}s")
-        return f"z = ({z1:.2f}, {z2:.2f}); the {self.neighbours} nearest test codes are mostly {d}s ({counts[d]} of them)"
+        d, count = nearest_labels(self.codes, self.labels, [z1, z2], self.neighbours)
+        self.near.set_text(f"nearest {self.neighbours} test codes: {count} are {d}s")
+        return f"z = ({z1:.2f}, {z2:.2f}); the {self.neighbours} nearest test codes are mostly {d}s ({count} of them)"
 
 
 class DenoiseExplorer(BlitExplorer):
@@ -142,14 +142,14 @@ class DenoiseExplorer(BlitExplorer):
         super().__init__(self._update, controls, fig, blitter=blitter, title="A denoising autoencoder")
 
     def _update(self, noise, page):
-        from dlnotes.generative import add_noise, outputs
+        from dlnotes.generative import add_noise, outputs, pixel_error
 
         clean = self.x[page * self.per_row:(page + 1) * self.per_row]
         noisy = add_noise(clean, noise, seed=self.seed + page)
         out = outputs(self.denoiser, noisy)
         rows = np.concatenate([clean, noisy, out]).reshape(-1, 28, 28).transpose(1, 2, 0)
         self.picture.set_data(mosaic(rows, cols=self.per_row, scale=False))
-        self.errors = (float(np.mean((noisy - clean) ** 2)), float(np.mean((out - clean) ** 2)))
+        self.errors = (pixel_error(noisy, clean), pixel_error(out, clean))
         self.caption.set_text(f"noise σ = {noise:.2f}: squared error per pixel, noisy {self.errors[0]:.4f} · "
                               f"denoised {self.errors[1]:.4f}")
         return (f"noise σ {noise:.2f}: the noisy images differ from the clean ones by {self.errors[0]:.4f} per pixel "
