@@ -46,7 +46,7 @@ TERMS: tuple[Term, ...] = (
     _t("supervised / unsupervised learning", "监督学习 / 无监督学习", "learning from labelled / unlabelled data", 0),
     _t("reinforcement learning", "强化学习", "learning behaviour from rewards", 0),
     _t("end-to-end learning", "端到端学习", "one network maps raw input to the answer; no hand-made features", 0),
-    _t("feed-forward network", "前馈神经网络", "signals flow from input to output without loops (chapters 01–09)", 0),
+    _t("feed-forward network", "前馈神经网络", "signals flow from input to output without loops (chapters 01–10)", 0),
     _t("recurrent neural network (RNN)", "循环神经网络", "reads a sequence step by step, keeping a hidden state", 0),
     _t("autoencoder", "自编码器", "a network trained to reproduce its input through a narrow code layer", 0),
     _t("generative adversarial network (GAN)", "生成对抗网络", "a generator and a discriminator trained against each other", 0),
