@@ -130,7 +130,9 @@ class GanLabView:
             self.ax_loss.set_ylim(lo, hi)
             self.blitter.stale = True
         lr = f"D: lr {gan.lr_d:.2g}, {gan.d_steps} step{'s' if gan.d_steps > 1 else ''} per round · G: lr {gan.lr_g:.2g}"
-        self.settings.set_text(f"{lr} · {gan.loss} loss · {gan.noise_dim}-D noise")
+        grid = " (grid over z₁, z₂; the rest 0)" if gan.noise_dim > 2 else ""
+        loss = "non-saturating" if gan.loss == "nonsaturating" else gan.loss
+        self.settings.set_text(f"{lr} · {loss} loss · {gan.noise_dim}-D noise{grid}")
         self.counter.set_text(f"generator steps {gan.g_updates:,} · discriminator steps {gan.d_updates:,}")
 
 
