@@ -5,8 +5,8 @@ Measured:
 - per notebook: wall time of a full top-to-bottom run through nbclient and the peak
   resident memory of its kernel (psutil polls the kernel process and its children),
   in smoke mode, and with ``--full`` also in full mode;
-- per explorer in :data:`dlnotes.explorer.REGISTRY`: kernel-side update time (one
-  :func:`dlnotes.explorer.randomize` call: update + PNG render), median and p95;
+- per explorer in :data:`dlnotes.explorers.base.REGISTRY`: kernel-side update time (one
+  :func:`dlnotes.explorers.base.randomize` call: update + PNG render), median and p95;
 - in the browser: key press -> new image, per explorer in the notebooks (the
   real-browser tests in ``tests/browser`` run with several moves per control);
 - training figures from the chapter benchmarks ``benchmarks/bench_*.py`` (``bench_conv``
@@ -214,15 +214,18 @@ def bench_notebooks(notebooks: list[Path], *, full: bool, timeout: int) -> list[
 
 # --------------------------------------------------------------------------- explorers
 def load_registry():
-    """Import every dlnotes module so that each ``@register`` runs; the registry."""
-    import dlnotes
-    from dlnotes.explorer import REGISTRY
+    """Import every module of ``dlnotes.explorers`` so that each ``@register`` runs; the registry.
 
-    for mod in pkgutil.iter_modules(dlnotes.__path__):
+    A module that fails to import is reported and skipped: one broken explorer must not hide the others.
+    """
+    import dlnotes.explorers
+    from dlnotes.explorers.base import REGISTRY
+
+    for mod in pkgutil.iter_modules(dlnotes.explorers.__path__):
         try:
-            importlib.import_module(f"dlnotes.{mod.name}")
+            importlib.import_module(f"dlnotes.explorers.{mod.name}")
         except Exception as exc:  # noqa: BLE001 - one broken module must not hide the others
-            print(f"  cannot import dlnotes.{mod.name}: {exc}", flush=True)
+            print(f"  cannot import dlnotes.explorers.{mod.name}: {exc}", flush=True)
     return REGISTRY
 
 
@@ -230,7 +233,7 @@ def bench_explorers(samples: int, budget_s: float, *, only: str | None = None) -
     """Kernel-side update time of every registered explorer over random settings (seed 0)."""
     import numpy as np
     from matplotlib import pyplot as plt
-    from dlnotes.explorer import randomize
+    from dlnotes.explorers.base import randomize
 
     os.environ.setdefault("DLNOTES_SMOKE", "1")
     rows = []
@@ -377,7 +380,7 @@ def summary(mach, notebooks, explorers, browser, training) -> str:
         if nbrows:
             md += [""] + _table(["notebook", "open s", "Run All Cells s", "failures"], nbrows)
     if training:
-        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09)", ""]
+        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09, 11)", ""]
         for name, t in training.items():
             if t["status"] != "ok":
                 md.append(f"- `{name}`: failed: {t['error']}")

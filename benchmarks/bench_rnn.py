@@ -20,20 +20,24 @@ import json
 import os
 import platform
 import statistics
+import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).resolve().parent / "results"
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "11_recurrent_networks.ipynb"
+from benchmarks import REPO, RESULTS
+from benchmarks.__main__ import run_notebook
+from dlnotes import keras_models as km
+from dlnotes.config import is_smoke
+from dlnotes.data import load_mnist, sine_windows
+from dlnotes.explorers.base import randomize
+from dlnotes.explorers.rnn import MAX_STEPS, gradient_through_time_explorer
+
+NOTEBOOK = REPO / "notebooks" / "11_recurrent_networks.ipynb"
 
 
 def explorer_timings(samples: int = 60, seed: int = 0) -> dict:
     """Kernel-side milliseconds of the chapter-11 explorer: random settings, new weights, slider drags."""
-    from dlnotes.explorer import randomize
-    from dlnotes.rnn_explorer import MAX_STEPS, gradient_through_time_explorer
-
     t0 = time.perf_counter()
     e = gradient_through_time_explorer()
     build_ms = (time.perf_counter() - t0) * 1e3
@@ -66,9 +70,6 @@ def explorer_timings(samples: int = 60, seed: int = 0) -> dict:
 
 def mnist_rows(full: bool) -> dict:
     """The notebook's comparison: MLP, CNN, SimpleRNN and LSTM recipes for the same few epochs."""
-    from dlnotes import keras_models as km
-    from dlnotes.data import load_mnist
-
     sizes = dict(n_val=5000) if full else dict(n_train=2048, n_val=256, n_test=2000)
     mnist = load_mnist()
     images = km.prepare(*mnist, flatten=False, seed=0, **sizes)
@@ -87,9 +88,7 @@ def mnist_rows(full: bool) -> dict:
 
 def sine_task(full: bool) -> dict:
     """The notebook's sine-wave task: SimpleRNN(32) vs 'same as the last step', and shuffled / reversed steps."""
-    import keras
-
-    from dlnotes.data import sine_windows
+    import keras  # heavy (TensorFlow): loaded only when the sine task runs
 
     sine = sine_windows(n=2000 if full else 800, steps=20, noise=0.1, seed=0)
     keras.utils.set_random_seed(0)
@@ -111,7 +110,6 @@ def sine_task(full: bool) -> dict:
 
 def run(full: bool) -> dict:
     """Every chapter-11 figure as one dict."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return {
         "mode": "full" if full else "smoke",
         "explorer": explorer_timings(),
@@ -165,8 +163,6 @@ def record(results: dict, notebook: dict | None) -> str:
 
 
 def main(argv=None) -> int:
-    from dlnotes.config import is_smoke
-
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_rnn", description=__doc__.split("\n")[0])
     ap.add_argument("--record", action="store_true", help="also write results/rnn.md (the committed record)")
     ap.add_argument("--notebook", action="store_true", help="also time the notebook top to bottom (empty run cache)")
@@ -175,10 +171,6 @@ def main(argv=None) -> int:
     results = run(full)
     notebook = None
     if args.notebook:
-        import tempfile
-
-        from benchmarks.__main__ import run_notebook
-
         with tempfile.TemporaryDirectory() as cache:
             os.environ["DLNOTES_CACHE"] = cache  # an empty run cache: every run trains
             notebook = run_notebook(NOTEBOOK, smoke=not full, timeout=900)

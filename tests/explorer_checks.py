@@ -6,7 +6,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from dlnotes.explorer import randomize
+from dlnotes.explorers.base import randomize
 
 
 def other_value(widget):

@@ -208,6 +208,26 @@ def test_toy_data_rejects_bad_arguments():
         data.make_toy("swiss-roll")
 
 
+def test_load_image_gives_a_grey_photo_and_rejects_unknown_names():
+    img = data.load_image("photo", size=48)
+    assert img.shape == (48, 48) and 0 <= img.min() and img.max() <= 1
+    with pytest.raises(ValueError, match="choose 'photo' or 'digit'"):
+        data.load_image("cat")
+
+
+def test_the_mnist_digit_comes_from_the_local_copy_only(shared_data, monkeypatch):
+    monkeypatch.setenv("DLNOTES_DATA", str(shared_data))
+    assert data.mnist_available()
+    digit = data.load_image("digit")
+    assert digit.shape == (28, 28) and digit.max() <= 1
+
+
+def test_overfitting_data_has_few_training_and_many_test_points():
+    split = data.overfitting_data()
+    assert split.x_train.shape == (40, 2) and split.x_test.shape == (500, 2)
+    assert np.array_equal(split.x_train, data.overfitting_data().x_train), "seeded"
+
+
 def test_sine_windows_are_seeded_noisy_waves_with_their_next_value():
     a = data.sine_windows(n=200, steps=15, noise=0.1, seed=3)
     b = data.sine_windows(n=200, steps=15, noise=0.1, seed=3)

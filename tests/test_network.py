@@ -1,4 +1,4 @@
-"""Chapter 04: the numpy MLP — whole-network gradient checks, training on toy data, the train helper."""
+"""Chapter 04: the numpy MLP — whole-network gradient checks, evaluation, training on toy data."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 from dlnotes.data import make_toy
 from dlnotes.functions import numerical_gradient, relative_error
 from dlnotes.layers import Affine, Identity, ReLU, Sigmoid, SoftmaxWithLoss, Tanh
-from dlnotes.network import MLP, Sequential, train, train_step
+from dlnotes.network import MLP, Sequential
 from dlnotes.optimizers import SGD
+from dlnotes.training import train
 
 tf = pytest.importorskip("tensorflow")
 
@@ -100,12 +101,24 @@ def test_accuracy_accepts_labels_or_one_hot():
 def test_mlp_rejects_bad_settings_with_clear_messages():
     with pytest.raises(ValueError, match="activation"):
         MLP(2, [3], 2, activation="swish")
-    with pytest.raises(ValueError, match="positive integers"):
+    with pytest.raises(ValueError, match=r"hidden_sizes\[0\] must be an integer at least 1"):
         MLP(2, [0], 2)
+    with pytest.raises(TypeError, match="hidden_sizes must be a list of layer widths"):
+        MLP(2, 5, 2)
     with pytest.raises(ValueError, match="weight_init"):
         MLP(2, [3], 2, weight_init="orthogonal")
     with pytest.raises(ValueError, match="l2"):
         MLP(2, [3], 2, l2=-1)
+
+
+def test_accuracy_in_batches_equals_whole_batch_accuracy():
+    rng = np.random.default_rng(5)
+    net = MLP(4, [6], 3, seed=2)
+    x, t = rng.normal(size=(23, 4)), rng.integers(0, 3, size=23)
+    assert net.accuracy(x, t, batch_size=5) == net.accuracy(x, t)
+    assert net.evaluate(x, t, batch_size=7) == pytest.approx(net.evaluate(x, t), rel=1e-12)
+    with pytest.raises(ValueError, match="same length"):
+        net.accuracy(x, t[:-1])
 
 
 def test_mlp_is_seeded():
@@ -141,25 +154,3 @@ def test_mlp_separates_xor_and_a_linear_model_cannot():
     linear = MLP(2, [], 2, seed=0)
     hist = train(linear, data, SGD(0.5), epochs=150, batch_size=16, seed=0)
     assert hist["train_acc"][-1] < 0.75, "no straight line separates XOR"
-
-
-def test_train_records_history_and_callback_can_stop_early():
-    data = make_toy("gaussian", n=60, seed=1)
-    net = MLP(2, [4], 2, seed=0)
-    hist = train(net, data, SGD(0.1), epochs=10, batch_size=8, callback=lambda epoch, h: epoch == 3)
-    assert hist["epoch"] == [1, 2, 3]
-    assert set(hist) == {"epoch", "train_loss", "train_acc", "test_loss", "test_acc"}
-    assert all(len(v) == 3 for v in hist.values())
-
-
-def test_train_step_lowers_the_loss_on_its_batch():
-    x, t = make_toy("gaussian", n=40, seed=2).x_train, make_toy("gaussian", n=40, seed=2).y_train
-    net = MLP(2, [6], 2, seed=0)
-    first = train_step(net, SGD(0.1), x, t)
-    assert net.loss(x, t) < first
-
-
-def test_training_is_reproducible():
-    data = make_toy("moons", n=80, seed=0)
-    runs = [train(MLP(2, [8], 2, seed=3), data, SGD(0.2), epochs=5, batch_size=10, seed=5) for _ in range(2)]
-    assert runs[0] == runs[1]

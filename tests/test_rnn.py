@@ -142,9 +142,9 @@ def test_every_end_at_once_equals_one_run_per_length():
 
 
 @pytest.mark.parametrize("cls,shapes,match", [
-    (SimpleRNN, [(4, 6), (6, 5), (6,)], r"Wh must have shape \(H, 1H\)"),
-    (LSTM, [(4, 24), (6, 24), (6,)], r"b must have shape \(24,\)"),
-    (GRU, [(4, 12), (6, 18), (2, 18)], r"Wx must have shape \(D, 18\)"),
+    (SimpleRNN, [(4, 6), (6, 5), (6,)], r"SimpleRNN: Wh must be of shape \(H, 1H\).*got shape \(6, 5\)"),
+    (LSTM, [(4, 24), (6, 24), (6,)], r"LSTM: b must be of shape \(24,\), got shape \(6,\)"),
+    (GRU, [(4, 12), (6, 18), (2, 18)], r"GRU: Wx must be of shape \(any, 18\), got shape \(4, 12\)"),
 ])
 def test_weights_of_the_wrong_shape_are_named(cls, shapes, match):
     with pytest.raises(ValueError, match=match):
@@ -153,18 +153,20 @@ def test_weights_of_the_wrong_shape_are_named(cls, shapes, match):
 
 def test_bad_inputs_get_clear_errors():
     layer = recurrent_layer("LSTM", D, H)
-    with pytest.raises(RuntimeError, match="backward called before forward"):
+    with pytest.raises(RuntimeError, match="LSTM.backward called before forward"):
         layer.backward(np.zeros((1, 2, H)))
-    with pytest.raises(ValueError, match=r"x must have shape \(N, T, 4\).*got shape \(2, 4\)"):
+    with pytest.raises(ValueError, match=r"LSTM.forward: x must be of shape \(N, T, 4\), got shape \(2, 4\)"):
         layer.forward(np.zeros((2, D)))
-    with pytest.raises(ValueError, match="initial_state must be a pair"):
+    with pytest.raises(TypeError, match=r"initial_state must be a pair \(h0, c0\)"):
         layer.forward(np.zeros((2, 3, D)), initial_state=np.zeros((2, H)))
-    with pytest.raises(TypeError, match="x must be an array of numbers"):
+    with pytest.raises(ValueError, match=r"initial_state\[1\] must be of shape \(2, 6\)"):
+        layer.forward(np.zeros((2, 3, D)), initial_state=(np.zeros((2, H)), np.zeros((3, H))))
+    with pytest.raises(TypeError, match="x must be an array of real numbers"):
         layer.forward("abc")
     layer.forward(np.zeros((2, 3, D)))
-    with pytest.raises(ValueError, match=r"dhs must have the shape of forward's output \(2, 3, 6\)"):
+    with pytest.raises(ValueError, match=r"LSTM.backward: dout must be of shape \(2, 3, 6\), got shape \(2, 3, 4\)"):
         layer.backward(np.zeros((2, 3, D)))
-    with pytest.raises(ValueError, match="cell must be one of"):
+    with pytest.raises(ValueError, match="recurrent_layer: cell must be one of"):
         recurrent_layer("RNN", D, H)
-    with pytest.raises(ValueError, match="steps must be at least 1"):
+    with pytest.raises(ValueError, match="gradient_through_time: steps must be an integer at least 1"):
         gradient_through_time("LSTM", 0)

@@ -13,16 +13,21 @@ Every local file is checked against known sha256 sums before it is used. Each fa
 raises a :class:`DatasetError` subclass whose message says what to do.
 
 Toy generators return a :class:`Split` of float arrays ``x`` (N, 2) and integer
-labels ``y`` (N,), seeded so a notebook gives the same numbers on every run.
+labels ``y`` (N,), seeded so a notebook gives the same numbers on every run;
+:func:`overfitting_data` is chapter 05's small noisy set. :func:`load_image` gives a grey
+photo (bundled with matplotlib) or an MNIST digit for the convolution chapter.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.cbook as cbook
+import matplotlib.image as mpimg
 import numpy as np
 
 __all__ = [
@@ -39,9 +44,12 @@ __all__ = [
     "circle",
     "gaussian",
     "load_fashion_mnist",
+    "load_image",
     "load_mnist",
     "make_toy",
+    "mnist_available",
     "moons",
+    "overfitting_data",
     "seed_points",
     "spiral",
     "truth_table",
@@ -167,7 +175,7 @@ def _candidates(name: str) -> list[Path]:
 
 def _download(name: str, mirror: str | None) -> Path:
     try:
-        from keras.utils import get_file
+        from keras.utils import get_file  # TensorFlow is heavy: imported only to download
     except Exception as exc:  # pragma: no cover - keras is a dependency
         raise DatasetOfflineError(f"Keras is not importable, so {name} cannot be downloaded. {_help(name)}") from exc
     if mirror:
@@ -191,7 +199,7 @@ def _download(name: str, mirror: str | None) -> Path:
 
 def _download_fashion_via_keras() -> Path:
     """Fashion-MNIST comes from Keras as four .gz files; store them once as one .npz in data/."""
-    from keras.datasets import fashion_mnist
+    from keras.datasets import fashion_mnist  # TensorFlow is heavy: imported only to download
 
     (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
     target = REPO_DATA / "fashion_mnist.npz"
@@ -225,6 +233,44 @@ def load_mnist(path=None, *, mirror=None, verify=True, download=True):
 def load_fashion_mnist(path=None, *, mirror=None, verify=True, download=True):
     """Fashion-MNIST as ``(x_train, y_train), (x_test, y_test)``: uint8 (N, 28, 28) and uint8 (N,)."""
     return _load("fashion_mnist", path, mirror, verify, download)
+
+
+# --- single images ----------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _photo(size):
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        rgb = mpimg.imread(f, format="jpg").astype(float) / 255.0
+    grey = rgb[..., :3] @ np.array([0.299, 0.587, 0.114])
+    h, w = grey.shape
+    side = min(h, w)
+    grey = grey[(h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
+    k = side // size
+    return grey[: k * size, : k * size].reshape(size, k, size, k).mean(axis=(1, 3))
+
+
+@functools.lru_cache(maxsize=None)
+def _digits():
+    (_, _), (x_test, y_test) = load_mnist(download=False)
+    return x_test[:200].astype(float) / 255.0, y_test[:200]
+
+
+def mnist_available() -> bool:
+    """True when a local MNIST copy loads without downloading anything."""
+    try:
+        _digits()
+    except DatasetError:
+        return False
+    return True
+
+
+def load_image(name="photo", size=96):
+    """A grey image in [0, 1]: "photo" (matplotlib's sample portrait, size×size) or "digit" (an MNIST 28×28 test digit)."""
+    if name == "photo":
+        return _photo(int(size)).copy()
+    if name == "digit":
+        x, y = _digits()
+        return x[int(np.flatnonzero(y == 7)[0])].copy()
+    raise ValueError(f"unknown image {name!r}; choose 'photo' or 'digit'")
 
 
 # --- toy data ---------------------------------------------------------------------------------
@@ -392,3 +438,8 @@ def make_toy(name: str, n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
     if name not in TOY_DATASETS:
         raise ValueError(f"unknown toy dataset {name!r}; choose one of {sorted(TOY_DATASETS)}")
     return TOY_DATASETS[name](n, noise, test_ratio=test_ratio, seed=seed)
+
+
+def overfitting_data(n_train: int = 40, n_test: int = 500, noise: float = 0.2, seed: int = 0) -> Split:
+    """A noisy two-moons split with few training points (n_train, 2) and many test points (n_test, 2): easy to overfit."""
+    return make_toy("moons", n=n_train + n_test, noise=noise, test_ratio=n_test / (n_train + n_test), seed=seed)

@@ -1,4 +1,6 @@
-"""Optimisers (优化器) sharing one interface: ``update(params, grads)`` changes params in place.
+"""The numpy optimisers (优化器) sharing one interface: ``update(params, grads)`` changes params in place.
+
+(The Keras ones, by name, are :data:`dlnotes.keras_models.KERAS_OPTIMIZERS` / ``make_keras_optimizer``.)
 
 ``params`` and ``grads`` are dicts name -> ndarray with the same keys (e.g. a
 network's ``params`` and ``grads``). State (velocities, moment estimates) is kept per
@@ -25,31 +27,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlnotes import checks
+
 __all__ = ["AdaGrad", "Adam", "Momentum", "OPTIMIZERS", "Optimizer", "RMSProp", "SGD", "make_optimizer"]
-
-
-def _check_rate(name, value, *, low=0.0, high=None, low_inclusive=False):
-    value = float(value)
-    ok = np.isfinite(value) and (value >= low if low_inclusive else value > low)
-    if high is not None:
-        ok = ok and value < high
-    if not ok:
-        rng = f"{'[' if low_inclusive else '('}{low}, {high if high is not None else '∞'})"
-        raise ValueError(f"{name} must be a number in {rng}, got {value}")
-    return value
 
 
 class Optimizer:
     """Base class: subclasses implement ``_step(key, w, g)``; ``lr`` may change between steps."""
 
     def __init__(self, lr: float):
-        if not isinstance(lr, (int, float, np.number)) or isinstance(lr, bool):
-            raise TypeError(f"learning rate must be a number, got {type(lr).__name__}")
-        if not np.isfinite(lr) or lr <= 0:
-            raise ValueError(f"learning rate must be a positive number, got {lr}")
-        self.lr = float(lr)
+        self.lr = checks.number(lr, "lr (the learning rate)", type(self).__name__, low=0.0, low_open=True)
         self.state: dict = {}
         self.iterations = 0
+
+    def _rate(self, value, name, *, below_one=True, zero_ok=True):
+        """A hyperparameter in [0, 1) (``below_one``) or (0, ∞) / [0, ∞), checked at construction."""
+        return checks.number(value, name, type(self).__name__, low=0.0, low_open=not zero_ok,
+                             high=1.0 if below_one else None, high_open=True)
 
     def reset(self) -> None:
         """Forget all state (velocities, moments, step count), as a freshly built optimiser."""
@@ -61,22 +55,11 @@ class Optimizer:
 
         ``validate=False`` skips the key / shape / dtype checks (for tight loops that checked once).
         """
+        if validate:
+            grads = checks.params_and_grads(params, grads, f"{type(self).__name__}.update")
         self.iterations += 1
-        if not validate:
-            for key in params:
-                self._step(key, params[key], grads[key])
-            return
-        missing = [k for k in params if k not in grads]
-        if missing:
-            raise ValueError(f"no gradient for parameter(s) {missing}; grads has keys {sorted(grads)}")
-        for key in params:
-            w, g = params[key], np.asarray(grads[key])
-            if not isinstance(w, np.ndarray) or not np.issubdtype(w.dtype, np.floating):
-                raise TypeError(f"parameter {key!r} must be a float numpy array (updated in place)")
-            if g.shape != w.shape:
-                raise ValueError(f"gradient {key!r} has shape {g.shape} but the parameter has shape {w.shape}")
-        for key in params:
-            self._step(key, params[key], np.asarray(grads[key], dtype=params[key].dtype))
+        for key, w in params.items():
+            self._step(key, w, grads[key])
 
     def _step(self, key, w, g):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -110,8 +93,8 @@ class Momentum(Optimizer):
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9, nesterov: bool = False):
         super().__init__(lr)
-        self.momentum = _check_rate("momentum", momentum, low=0.0, high=1.0, low_inclusive=True)
-        self.nesterov = bool(nesterov)
+        self.momentum = self._rate(momentum, "momentum")
+        self.nesterov = checks.flag(nesterov, "nesterov", "Momentum")
 
     def hyperparameters(self):
         return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
@@ -135,9 +118,9 @@ class AdaGrad(Optimizer):
 
     def __init__(self, lr: float = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7):
         super().__init__(lr)
-        self.initial_accumulator_value = _check_rate(
-            "initial_accumulator_value", initial_accumulator_value, low=0.0, low_inclusive=True)
-        self.epsilon = _check_rate("epsilon", epsilon, low=0.0)
+        self.initial_accumulator_value = self._rate(initial_accumulator_value, "initial_accumulator_value",
+                                                    below_one=False)
+        self.epsilon = self._rate(epsilon, "epsilon", below_one=False, zero_ok=False)
 
     def hyperparameters(self):
         return {"lr": self.lr, "initial_accumulator_value": self.initial_accumulator_value,
@@ -158,8 +141,8 @@ class RMSProp(Optimizer):
 
     def __init__(self, lr: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7):
         super().__init__(lr)
-        self.rho = _check_rate("rho", rho, low=0.0, high=1.0, low_inclusive=True)
-        self.epsilon = _check_rate("epsilon", epsilon, low=0.0)
+        self.rho = self._rate(rho, "rho")
+        self.epsilon = self._rate(epsilon, "epsilon", below_one=False, zero_ok=False)
 
     def hyperparameters(self):
         return {"lr": self.lr, "rho": self.rho, "epsilon": self.epsilon}
@@ -182,9 +165,9 @@ class Adam(Optimizer):
 
     def __init__(self, lr: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7):
         super().__init__(lr)
-        self.beta_1 = _check_rate("beta_1", beta_1, low=0.0, high=1.0, low_inclusive=True)
-        self.beta_2 = _check_rate("beta_2", beta_2, low=0.0, high=1.0, low_inclusive=True)
-        self.epsilon = _check_rate("epsilon", epsilon, low=0.0)
+        self.beta_1 = self._rate(beta_1, "beta_1")
+        self.beta_2 = self._rate(beta_2, "beta_2")
+        self.epsilon = self._rate(epsilon, "epsilon", below_one=False, zero_ok=False)
 
     def hyperparameters(self):
         return {"lr": self.lr, "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
@@ -206,5 +189,5 @@ def make_optimizer(name: str, **kwargs) -> Optimizer:
     """Build the optimiser called ``name`` (a key of :data:`OPTIMIZERS`, case-insensitive)."""
     lookup = {k.lower(): cls for k, cls in OPTIMIZERS.items()}
     if not isinstance(name, str) or name.lower() not in lookup:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of {list(OPTIMIZERS)}")
+        checks.fail("make_optimizer", "name", f"one of {list(OPTIMIZERS)} (any case)", checks.describe(name))
     return lookup[name.lower()](**kwargs)

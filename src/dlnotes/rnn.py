@@ -18,8 +18,9 @@ tests set Keras' weights to ours and compare in float64):
 
 Every cell is a :class:`Recurrent` layer with the interface of :mod:`dlnotes.layers`:
 ``forward(x)`` returns all hidden states (N, T, H) (Keras' ``return_sequences=True``) and
-``backward(dhs)`` takes dL/dh_t for every step and returns dL/dx, filling ``grads`` and
-``dstate0`` (the gradient reaching the initial state). The loop through time is written
+``backward(dout)`` takes dL/dh_t from the loss at every step and returns dL/dx, filling
+``grads`` and ``dstate0`` (the gradient reaching the initial state). Inputs are checked once,
+at the boundary (``Layer._check_x`` / ``_check_dout`` and :mod:`dlnotes.checks`). The loop through time is written
 once in :class:`Recurrent`; a cell only says what one step does (``step``) and how its
 gradient goes back one step (``step_backward``). That backward loop *is* backpropagation
 through time (BPTT, 随时间反向传播): the ordinary chain rule on the unrolled network,
@@ -34,19 +35,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlnotes import checks
 from dlnotes.functions import sigmoid
 from dlnotes.initializers import initialize
 from dlnotes.layers import Layer
 
 __all__ = ["CELLS", "GRU", "LSTM", "Recurrent", "SimpleRNN", "gradient_through_time", "recurrent_layer"]
-
-
-def _float_array(value, name, where) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{where}: {name} must be an array of numbers, got {type(value).__name__}") from None
-    return arr
 
 
 class Recurrent(Layer):
@@ -61,14 +55,13 @@ class Recurrent(Layer):
     def __init__(self, Wx, Wh, b, *, gates: int, bias_shape):
         super().__init__()
         where = type(self).__name__
-        Wx, Wh, b = (_float_array(v, n, where) for v, n in ((Wx, "Wx"), (Wh, "Wh"), (b, "b")))
-        if Wh.ndim != 2 or Wh.shape[1] != gates * Wh.shape[0]:
-            raise ValueError(f"{where}: Wh must have shape (H, {gates}H) for H hidden units, got {Wh.shape}")
+        Wh = checks.array(Wh, "Wh", where, ndim=2, finite=True, hint=f"Wh is (H, {gates}H) for H hidden units")
         H = Wh.shape[0]
-        if Wx.ndim != 2 or Wx.shape[1] != gates * H:
-            raise ValueError(f"{where}: Wx must have shape (D, {gates * H}) to match Wh {Wh.shape}, got {Wx.shape}")
-        if b.shape != bias_shape(H):
-            raise ValueError(f"{where}: b must have shape {bias_shape(H)} to match Wh {Wh.shape}, got {b.shape}")
+        if Wh.shape[1] != gates * H:
+            checks.fail(where, "Wh", f"of shape (H, {gates}H) for H hidden units", f"shape {Wh.shape}")
+        Wx = checks.array(Wx, "Wx", where, shape=(None, gates * H), finite=True,
+                          hint=f"Wx is (D, {gates * H}) for D inputs per step, to match Wh {Wh.shape}")
+        b = checks.array(b, "b", where, shape=bias_shape(H), finite=True, hint=f"to match Wh {Wh.shape}")
         self.params = {"Wx": Wx, "Wh": Wh, "b": b}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.units, self.input_dim = H, Wx.shape[0]
@@ -78,7 +71,8 @@ class Recurrent(Layer):
     # -- the loop through time (the same for every cell) ---------------------------------
     def forward(self, x, train=True, *, initial_state=None):
         """x (N, T, D) -> hidden states (N, T, H); ``initial_state``: h0 (N, H) (LSTM: (h0, c0)), default zeros."""
-        x, state = self._check_x(x, initial_state)
+        x = self._check_x(x)
+        state = self._check_state(initial_state, len(x))
         self._x_shape, self._caches = x.shape, []
         hs = np.empty((x.shape[0], x.shape[1], self.units))
         for t in range(x.shape[1]):
@@ -87,15 +81,15 @@ class Recurrent(Layer):
             self._caches.append(cache)
         return hs
 
-    def backward(self, dhs):
-        """dL/dh_t for every step (N, T, H) -> dL/dx (N, T, D); fills ``grads`` (summed over time) and ``dstate0``."""
-        dhs = self._check_dout(dhs)
+    def backward(self, dout):
+        """dout[:, t] = dL/dh_t from the loss, every step (N, T, H) -> dL/dx (N, T, D); fills ``grads`` and ``dstate0``."""
+        dout = self._check_dout(dout)
         for g in self.grads.values():
             g[...] = 0.0
         dx = np.empty(self._x_shape)
-        dstate = [np.zeros_like(dhs[:, 0]) for _ in range(self.n_states)]  # nothing comes from after step T
-        for t in reversed(range(dhs.shape[1])):
-            dstate[0] = dstate[0] + dhs[:, t]  # h_t feeds the loss directly and the next step
+        dstate = [np.zeros_like(dout[:, 0]) for _ in range(self.n_states)]  # nothing comes from after step T
+        for t in reversed(range(dout.shape[1])):
+            dstate[0] = dstate[0] + dout[:, t]  # h_t feeds the loss directly and the next step
             dx[:, t], dstate = self.step_backward(dstate, self._caches[t])
         self.dstate0 = dstate[0] if self.n_states == 1 else tuple(dstate)
         return dx
@@ -108,34 +102,26 @@ class Recurrent(Layer):
         """One step back: dL/dstate_t -> (dL/dx_t, dL/dstate_{t-1}); adds this step's share to ``grads``."""
         raise NotImplementedError
 
-    # -- the checks at the boundary ---------------------------------------------------------
-    def _check_x(self, x, initial_state):
-        where = f"{type(self).__name__}.forward"
-        x = _float_array(x, "x", where)
-        if x.ndim != 3 or x.shape[1] < 1 or x.shape[2] != self.input_dim:
-            raise ValueError(f"{where}: x must have shape (N, T, {self.input_dim}) — N sequences of T >= 1 steps "
-                             f"with {self.input_dim} numbers each (Wx has shape {self.params['Wx'].shape}); "
-                             f"got shape {x.shape}")
-        n, H = x.shape[0], self.units
-        if initial_state is None:
-            return x, [np.zeros((n, H)) for _ in range(self.n_states)]
-        given = [initial_state] if self.n_states == 1 else list(initial_state)
-        states = [_float_array(s, "initial_state", where) for s in given]
-        if len(states) != self.n_states or any(s.shape != (n, H) for s in states):
-            want = f"({n}, {H})" if self.n_states == 1 else f"a pair (h0, c0) of shape ({n}, {H}) each"
-            raise ValueError(f"{where}: initial_state must be {want}, got {[s.shape for s in states]}")
-        return x, states
+    # -- the checks at the boundary (forward's x and dout are checked by Layer._check_x / _check_dout) ---------
+    def output_shape(self, input_shape):
+        """(N, T, H) for an input (N, T, D) with D = Wx.shape[0]."""
+        if len(input_shape) != 3 or input_shape[1] < 1 or input_shape[2] != self.input_dim:
+            checks.fail(self._where("forward"), "x", f"of shape (N, T, {self.input_dim})", f"shape {tuple(input_shape)}",
+                        hint=f"N sequences of T >= 1 steps with {self.input_dim} numbers each "
+                             f"(Wx has shape {self.params['Wx'].shape})")
+        return (input_shape[0], input_shape[1], self.units)
 
-    def _check_dout(self, dhs):
-        where = f"{type(self).__name__}.backward"
-        if self._caches is None:
-            raise RuntimeError(f"{where} called before forward: run forward(x) first")
-        dhs = _float_array(dhs, "dhs", where)
-        want = (*self._x_shape[:2], self.units)
-        if dhs.shape != want:
-            raise ValueError(f"{where}: dhs must have the shape of forward's output {want} "
-                             f"(dL/dh_t for every step), got {dhs.shape}")
-        return dhs
+    def _check_state(self, initial_state, n):
+        """forward's initial state: zeros by default, else h0 (n, H) — for the LSTM a pair (h0, c0)."""
+        if initial_state is None:
+            return [np.zeros((n, self.units)) for _ in range(self.n_states)]
+        where, shape = self._where("forward"), (n, self.units)
+        if self.n_states == 1:
+            return [checks.array(initial_state, "initial_state", where, shape=shape, hint="h0, one row per sequence")]
+        if not isinstance(initial_state, (tuple, list)) or len(initial_state) != self.n_states:
+            checks.fail(where, "initial_state", f"a pair (h0, c0) of arrays of shape {shape}",
+                        checks.describe(initial_state), TypeError)
+        return [checks.array(s, f"initial_state[{i}]", where, shape=shape) for i, s in enumerate(initial_state)]
 
     def keras_weights(self) -> list:
         """The weights in Keras' order [kernel, recurrent_kernel, bias], for ``layer.set_weights``."""
@@ -255,23 +241,25 @@ def recurrent_layer(cell: str, input_dim: int, units: int, *, recurrent_scale: f
     Wh; ``keep_bias`` sets the bias of the gate that keeps the old state (LSTM: forget
     gate f, GRU: update gate z; ignored by SimpleRNN).
     """
-    if cell not in CELLS:
-        raise ValueError(f"recurrent_layer: cell must be one of {list(CELLS)}, got {cell!r}")
-    for name, v in (("input_dim", input_dim), ("units", units)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"recurrent_layer: {name} must be a positive integer, got {v!r}")
+    where = "recurrent_layer"
+    checks.choice(cell, "cell", CELLS, where)
+    input_dim = checks.integer(input_dim, "input_dim", where, minimum=1)
+    units = checks.integer(units, "units", where, minimum=1)
+    recurrent_scale = checks.number(recurrent_scale, "recurrent_scale", where)
+    if keep_bias is not None:
+        keep_bias = checks.number(keep_bias, "keep_bias", where)
     rng = np.random.default_rng(seed)
     k = _GATES[cell]
     Wx = initialize("glorot_uniform", (input_dim, k * units), rng)
-    Wh = float(recurrent_scale) * _orthogonal(units, k * units, rng)
+    Wh = recurrent_scale * _orthogonal(units, k * units, rng)
     if cell == "SimpleRNN":
         return SimpleRNN(Wx, Wh, np.zeros(units))
     if cell == "LSTM":
         b = np.zeros(4 * units)
-        b[units:2 * units] = 1.0 if keep_bias is None else float(keep_bias)  # Keras' unit_forget_bias
+        b[units:2 * units] = 1.0 if keep_bias is None else keep_bias  # Keras' unit_forget_bias
         return LSTM(Wx, Wh, b)
     b = np.zeros((2, 3 * units))
-    b[0, :units] = 0.0 if keep_bias is None else float(keep_bias)  # update gate z
+    b[0, :units] = 0.0 if keep_bias is None else keep_bias  # update gate z
     return GRU(Wx, Wh, b)
 
 
@@ -288,18 +276,19 @@ def gradient_through_time(cell: str, steps: int, *, units: int = 8, input_dim: i
     for a loss read at step T (zero after T): every sequence length up to ``steps`` in one
     batched pass (each sequence is repeated once per end).
     """
-    steps = int(steps)
-    if steps < 1:
-        raise ValueError(f"gradient_through_time: steps must be at least 1, got {steps}")
+    where = "gradient_through_time"
+    steps = checks.integer(steps, "steps", where, minimum=1)
+    batch = checks.integer(batch, "batch", where, minimum=1)
+    input_scale = checks.number(input_scale, "input_scale", where, low=0.0)
     layer = recurrent_layer(cell, input_dim, units, recurrent_scale=recurrent_scale, keep_bias=keep_bias, seed=seed)
     rng = np.random.default_rng(seed + 1)
     w = rng.normal(size=units) / np.sqrt(units)
     x = input_scale * rng.normal(size=(steps, batch, input_dim)).transpose(1, 0, 2)  # step-major: a longer run extends a shorter
     ends = np.arange(steps) if every_end else np.array([steps - 1])
     x = np.tile(x, (len(ends), 1, 1))                      # row e * batch + n: sequence n, loss read at step e
-    dhs = np.zeros((len(x), steps, units))
-    dhs[np.arange(len(x)), np.repeat(ends, batch)] = w / batch
+    dout = np.zeros((len(x), steps, units))
+    dout[np.arange(len(x)), np.repeat(ends, batch)] = w / batch
     layer.forward(x)
-    norms = np.linalg.norm(layer.backward(dhs), axis=2)    # (ends * batch, steps)
+    norms = np.linalg.norm(layer.backward(dout), axis=2)   # (ends * batch, steps)
     norms = norms.reshape(len(ends), batch, steps).mean(axis=1)
     return norms if every_end else norms[0]

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from dlnotes.layers import Affine, Identity, ReLU, Sigmoid, Tanh
+
 __all__ = [
     "NUMPY_DTYPES",
     "TF_DTYPES",
@@ -152,8 +154,6 @@ def sequential_loss_tf(net, variables: dict, x, t):
     ``variables`` maps the keys of ``net.params`` ("L0.W", ...) to ``tf.Variable``s; ``x`` is
     (N, D) and ``t`` integer labels (N,). Returns a scalar tensor equal to ``net.loss(x, t)``.
     """
-    from dlnotes.layers import Affine, Identity, ReLU, Sigmoid, Tanh
-
     out = tf.convert_to_tensor(np.asarray(x, dtype=np.float64))
     for i, layer in enumerate(net.layers):
         if isinstance(layer, Affine):

@@ -1,31 +1,18 @@
-"""Activation functions (激活函数) in action: shapes and slopes, collapsing linear layers, vanishing gradients.
+"""Chapter 02 explorers: an activation function (激活函数) and its slope; gradients through a deep chain.
 
-The functions themselves live in :mod:`dlnotes.functions`; this module holds what
-chapter 02 shows with them:
-
-- :func:`collapse_linear` — a stack of linear layers equals one linear layer;
-- :func:`chain_gradients` — the gradient reaching each layer of a deep chain (梯度消失);
-- explorers: :func:`activation_explorer`, :func:`vanishing_gradient_explorer`.
+The functions live in :mod:`dlnotes.functions`, the deep chain in :mod:`dlnotes.depth`.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
-from dlnotes.explorer import Explorer, dropdown, figure, int_slider, register, slider
+from dlnotes.depth import chain_gradients, verdict
+from dlnotes.explorers.base import Explorer, dropdown, few_log_ticks, figure, int_slider, register, slider
 from dlnotes.functions import ACTIVATIONS
-from dlnotes.initializers import initialize
 
-__all__ = [
-    "LEAKY_ALPHA",
-    "activation_explorer",
-    "chain_backward",
-    "chain_gradients",
-    "collapse_linear",
-    "forward_linear",
-    "vanishing_gradient_explorer",
-]
+__all__ = ["LEAKY_ALPHA", "activation_explorer", "vanishing_gradient_explorer"]
 
 LEAKY_ALPHA = 0.1
 """Slope of leaky ReLU for x < 0 in the explorers (0.01 is common but hard to see on a plot)."""
@@ -48,76 +35,6 @@ def _activation(name):
     if name == "leaky_relu":
         return (lambda x: f(x, LEAKY_ALPHA)), (lambda x: df(x, LEAKY_ALPHA))
     return f, df
-
-
-# --- stacked linear layers collapse into one ----------------------------------------------------
-def forward_linear(x, layers):
-    """Apply linear layers in turn: x ← x @ W + b for each (W (in, out), b (out,)); x (N, in) -> (N, out)."""
-    x = np.asarray(x, dtype=float)
-    for i, (w, b) in enumerate(layers):
-        if x.shape[-1] != np.shape(w)[0]:
-            raise ValueError(f"layer {i}: input has {x.shape[-1]} features but W has shape {np.shape(w)}")
-        x = x @ w + b
-    return x
-
-
-def collapse_linear(layers):
-    """The single (W, b) equal to a stack of linear layers [(W1, b1), (W2, b2), ...] without activations.
-
-    x @ W1 + b1, then @ W2 + b2, ... equals x @ (W1 @ W2 @ ...) + ((b1 @ W2 + b2) @ W3 + ...).
-    """
-    layers = list(layers)
-    if not layers:
-        raise ValueError("collapse_linear needs at least one (W, b) layer")
-    w_total = np.asarray(layers[0][0], dtype=float)
-    b_total = np.asarray(layers[0][1], dtype=float)
-    for i, (w, b) in enumerate(layers[1:], start=1):
-        w = np.asarray(w, dtype=float)
-        if w_total.shape[1] != w.shape[0]:
-            raise ValueError(f"layer {i}: W has shape {w.shape} but the previous layer outputs {w_total.shape[1]} features")
-        w_total = w_total @ w
-        b_total = b_total @ w + b
-    return w_total, b_total
-
-
-# --- vanishing gradients ---------------------------------------------------------------------
-def chain_backward(x, weights, activation="sigmoid"):
-    """Loss and weight gradients of the chain h_l = f(h_{l-1} @ W_l), L = mean over the batch of sum(h_last).
-
-    x (batch, width); weights: list of (width, width) arrays. Returns (L, [dL/dW_1, ...]),
-    each gradient shaped like its W — backpropagation by hand, one layer at a time.
-    """
-    f, df = _activation(activation)
-    x = np.asarray(x, dtype=float)
-    hs, zs = [x], []
-    for w in weights:
-        zs.append(hs[-1] @ w)
-        hs.append(f(zs[-1]))
-    batch = x.shape[0]
-    loss = float(np.sum(hs[-1]) / batch)
-    g = np.full(hs[-1].shape, 1.0 / batch)  # dL/dh_last
-    grads = [None] * len(weights)
-    for layer in range(len(weights) - 1, -1, -1):
-        g_z = g * df(zs[layer])  # through the activation: multiply by its slope
-        grads[layer] = hs[layer].T @ g_z
-        g = g_z @ weights[layer].T  # through the weights: back to the previous layer
-    return loss, grads
-
-
-def chain_gradients(depth, activation="sigmoid", init="glorot_normal", width=32, batch=64, seed=0):
-    """Gradient norm ||dL/dW_l|| for each layer l = 1..depth of a deep chain (see :func:`chain_backward`).
-
-    Inputs x (batch, width) ~ N(0, 1) and weights (width, width) drawn by ``init``, all
-    seeded. Returns an array (depth,), layer 1 (next to the input) first.
-    """
-    depth = int(depth)
-    if depth < 1:
-        raise ValueError(f"depth must be at least 1, got {depth}")
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(batch, width))
-    weights = [initialize(init, (width, width), rng) for _ in range(depth)]
-    _, grads = chain_backward(x, weights, activation)
-    return np.array([np.linalg.norm(g) for g in grads])
 
 
 # --- explorers -----------------------------------------------------------------------------
@@ -187,9 +104,7 @@ def vanishing_gradient_explorer():
     """Depth slider + activation choice: the gradient norm reaching each layer of a deep chain (seeded)."""
     fig, ax = figure(figsize=(6.0, 3.4))
     (line,) = ax.semilogy([1, 2], [1, 1], "o-", ms=4)
-    ax.yaxis.set_major_locator(LogLocator(numticks=6))  # few labels: text dominates render time
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"1e{round(np.log10(v)):d}" if v > 0 else "0"))
+    few_log_ticks(ax.yaxis, numticks=6)
     ax.set_xlabel("layer l (1 = next to the input)")
     ax.set_ylabel("‖∂L/∂W_l‖")
     title = ax.set_title("")
@@ -201,7 +116,7 @@ def vanishing_gradient_explorer():
         if key not in cache:
             cache[key] = {}
         if depth not in cache[key]:
-            cache[key][depth] = chain_gradients(depth, activation, init)
+            cache[key][depth] = chain_gradients(depth, _activation(activation), init)
         g = cache[key][depth]
         layers = np.arange(1, depth + 1)
         zero = g <= 0
@@ -219,12 +134,9 @@ def vanishing_gradient_explorer():
             return "The first layer gets an exactly zero gradient: nothing reaches it."
         ratio = g[0] / g[-1]
         msg = f"gradient at layer 1 / gradient at layer {depth} = {ratio:.2g}"
-        if ratio < 1e-3:
-            msg += " — vanishing: the early layers barely learn."
-        elif ratio > 1e3:
-            msg += " — exploding: the early layers get huge updates."
-        else:
-            msg += " — the gradient reaches the early layers."
+        msg += {"vanishing": " — vanishing: the early layers barely learn.",
+                "exploding": " — exploding: the early layers get huge updates.",
+                "reaches": " — the gradient reaches the early layers."}[verdict(ratio)]
         if hi < 1e-6:
             msg += f" But every layer's gradient is tiny (at most {hi:.1e}): the weights are too small, so the signal dies."
         return msg

@@ -24,8 +24,9 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from dlnotes.config import size
-from dlnotes.explorer import Explorer, button, dropdown, figure, int_slider, log_slider, register, slider
-from dlnotes.keras_models import Prepared, RunConfig, prepare, train
+from dlnotes.data import load_mnist
+from dlnotes.explorers.base import Explorer, button, dropdown, figure, int_slider, log_slider, register, slider
+from dlnotes.keras_models import KERAS_OPTIMIZERS, Prepared, RunConfig, prepare, train
 from dlnotes.runcache import RunCache
 
 __all__ = ["HyperExplorer", "SWEEP_GRIDS", "cached_run", "default_data", "hyper_explorer", "progress_callback"]
@@ -44,7 +45,7 @@ COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
 def progress_callback(progress, epochs: int, *, offset: float = 0.0, total: float | None = None, prefix: str = ""):
     """A Keras Callback that reports ``progress(done, total, text)`` during fit (per batch, throttled)."""
-    import keras
+    import keras  # TensorFlow is heavy: imported only when a run is trained
 
     total = float(epochs if total is None else total)
 
@@ -85,7 +86,7 @@ def cached_run(config: RunConfig, data: Prepared, *, cache: RunCache | None = No
     ``result`` is :func:`dlnotes.keras_models.train`'s dict. Training stops early if the
     loss becomes NaN (a learning rate far too large), so the history may be shorter.
     """
-    import keras
+    import keras  # TensorFlow is heavy: imported only when a run is trained
 
     cache = RunCache() if cache is None else cache
 
@@ -102,8 +103,6 @@ def cached_run(config: RunConfig, data: Prepared, *, cache: RunCache | None = No
 @functools.lru_cache(maxsize=2)
 def default_data(n_train: int | None = None, n_val: int = 5000, n_test: int | None = None, seed: int = 0) -> Prepared:
     """MNIST from :func:`dlnotes.data.load_mnist`, flattened and split (cached per size)."""
-    from dlnotes.data import load_mnist
-
     train_set, test_set = load_mnist()
     return prepare(train_set, test_set, n_train=n_train, n_val=n_val, n_test=n_test, seed=seed)
 
@@ -163,7 +162,7 @@ class HyperExplorer(Explorer):
         self._note = self.ax_acc.text(0.5, 0.5, "", ha="center", va="center", transform=self.ax_acc.transAxes, fontsize=9)
 
         controls = {
-            "optimizer": dropdown("optimizer", [("Adam", "adam"), ("RMSprop", "rmsprop"), ("SGD", "sgd")], "adam"),
+            "optimizer": dropdown("optimizer", [(cls, name) for name, cls in KERAS_OPTIMIZERS.items()], "adam"),
             "lr": log_slider("learning rate", 1e-4, 1.0, 1e-3),
             "dropout": slider("dropout rate", 0.0, 0.9, 0.1, 0.0),
             "hidden": int_slider("hidden units", 16, 512, 128, step=16, unit="per layer"),

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dlnotes import hyper
-from dlnotes.explorer import randomize
+from dlnotes.explorers import hyperparameters as hyper
+from dlnotes.explorers.base import randomize
 from dlnotes.keras_models import RunConfig, prepare
 from dlnotes.runcache import RunCache
 

@@ -9,8 +9,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dlnotes import cnn_explorers as ce
-from dlnotes.explorer import randomize
+from dlnotes.conv import convolve_image
+from dlnotes.data import load_image
+from dlnotes.explorers import conv as ce
+from dlnotes.explorers.base import randomize
 
 FACTORIES = {
     "output_size": ce.output_size_explorer,
@@ -101,9 +103,7 @@ def test_random_settings_raise_nothing(name):
 
 
 def test_feature_map_kernels_do_what_their_names_say():
-    img = ce.load_image("photo")
-    from dlnotes.conv import convolve_image
-
+    img = load_image("photo")
     assert np.allclose(convolve_image(img, ce.KERNELS["identity"], P=1), img)
     flat = np.full((8, 8), 0.3)
     for name in ("vertical edge (Sobel x)", "horizontal edge (Sobel y)", "edge (Laplacian)"):
@@ -116,8 +116,3 @@ def test_pooling_explorer_reports_the_output_size():
     e = ce.pooling_explorer().set(image="photo", size=3, stride=2)
     assert e.error is None
     assert re.search(r"48×48 → 23×23", e.status) and "does not fit" in e.status
-
-
-def test_load_image_rejects_unknown_names():
-    with pytest.raises(ValueError, match="choose 'photo' or 'digit'"):
-        ce.load_image("cat")

@@ -1,4 +1,4 @@
-"""The shared explorer helper, and a sweep over every registered explorer in the package."""
+"""The shared explorer helper (explorers/base.py), and a sweep over every registered explorer."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dlnotes import explorer as ex
+from dlnotes.explorers import base as ex
 
 
 def _sine(expensive=False):
@@ -98,6 +98,19 @@ def test_randomize_stays_inside_each_control():
 
 # --- every explorer the package registers (chapter tests go further: 200 random settings) ---
 REGISTRY = ex.discover()
+
+
+def test_discover_registers_every_explorer_module_under_its_dotted_name():
+    import pkgutil
+    import sys
+
+    import dlnotes.explorers
+
+    modules = {m.name for m in pkgutil.iter_modules(dlnotes.explorers.__path__)}
+    assert all(f"dlnotes.explorers.{m}" in sys.modules for m in modules)
+    assert {name.split(".")[1] for name in REGISTRY} == modules - {"base", "blit"}
+    assert all(name.startswith("explorers.") and name.count(".") == 2 for name in REGISTRY)
+    assert "explorers.activations.activation_explorer" in REGISTRY
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))

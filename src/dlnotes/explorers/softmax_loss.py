@@ -1,18 +1,19 @@
-"""Softmax outputs and loss functions (损失函数) made visible: overflow, temperature, MSE vs cross-entropy.
+"""Chapter 03 explorers: softmax outputs and loss functions (损失函数) made visible — overflow,
+temperature, MSE vs cross-entropy.
 
 The numerics (``softmax``, ``cross_entropy``, ``mse``) live in :mod:`dlnotes.functions`;
-this module keeps the naive softmax for comparison, a picture of numpy's ``axis``, and
-chapter 03's explorers :func:`softmax_explorer` and :func:`loss_explorer`.
+this module keeps what only these explorers need: the naive softmax they compare against
+and :func:`prediction`, the probability vectors the loss explorer scores.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from dlnotes.explorer import Explorer, dropdown, figure, int_slider, log_slider, register, slider
+from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, log_slider, register, slider
 from dlnotes.functions import cross_entropy, mse, softmax
 
-__all__ = ["draw_axis_picture", "loss_explorer", "naive_softmax", "prediction", "softmax_explorer"]
+__all__ = ["loss_explorer", "naive_softmax", "prediction", "softmax_explorer"]
 
 
 def naive_softmax(a):
@@ -25,43 +26,6 @@ def naive_softmax(a):
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(a)
         return e / np.sum(e)
-
-
-def draw_axis_picture(ax, a=None):
-    """Draw a small matrix and the sums along axis 0 (down each column) and axis 1 (along each row)."""
-    a = np.array([[1, 2, 3], [4, 5, 6]]) if a is None else np.asarray(a)
-    if a.ndim != 2:
-        raise ValueError(f"draw_axis_picture shows a 2-D array, got shape {a.shape}")
-    n, m = a.shape
-    ax.set_xlim(-0.7, m + 1.6)
-    ax.set_ylim(n + 1.4, -1.0)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    for i in range(n):
-        for j in range(m):
-            ax.add_patch(_square(ax, j, i, "#dde8f5"))
-            ax.text(j, i, str(a[i, j]), ha="center", va="center", fontsize=12)
-    s0, s1 = a.sum(axis=0), a.sum(axis=1)
-    for j in range(m):
-        ax.add_patch(_square(ax, j, n + 0.4, "#f8e0c0"))
-        ax.text(j, n + 0.4, str(s0[j]), ha="center", va="center", fontsize=12)
-    for i in range(n):
-        ax.add_patch(_square(ax, m + 0.4, i, "#d8f0d8"))
-        ax.text(m + 0.4, i, str(s1[i]), ha="center", va="center", fontsize=12)
-    ax.annotate("", xy=(-0.6, n - 0.4), xytext=(-0.6, -0.5), arrowprops=dict(arrowstyle="->", color="C1", lw=2))
-    ax.text(m / 2 - 0.5, n + 1.2, "a.sum(axis=0): down each column (collapses the rows)", ha="center",
-            color="C1", fontsize=9)
-    ax.annotate("", xy=(m - 0.4, -0.7), xytext=(-0.5, -0.7), arrowprops=dict(arrowstyle="->", color="C2", lw=2))
-    ax.text(m / 2 - 0.5, -0.85, "a.sum(axis=1): along each row (collapses the columns)", ha="center",
-            color="C2", fontsize=9)
-    ax.set_title(f"a has shape {a.shape}: axis 0 indexes rows, axis 1 indexes columns", fontsize=10)
-    return ax
-
-
-def _square(ax, x, y, color):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((x - 0.45, y - 0.45), 0.9, 0.9, facecolor=color, edgecolor="0.4")
 
 
 _LOGITS = {

@@ -1,4 +1,4 @@
-"""Chapter 11's explorer: how much of the gradient reaches each earlier time step, per recurrent cell.
+"""Chapter 11 explorer: how much of the gradient reaches each earlier time step, per recurrent cell (循环神经网络).
 
 The numbers come from :func:`dlnotes.rnn.gradient_through_time` (hand-written BPTT through
 small seeded SimpleRNN / LSTM / GRU cells). For one setting of the weights, every sequence
@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from dlnotes.blit import BlitExplorer, Blitter
-from dlnotes.explorer import dropdown, figure, int_slider, register, slider
+from dlnotes.depth import verdict
+from dlnotes.explorers.base import dropdown, figure, int_slider, register, slider
+from dlnotes.explorers.blit import BlitExplorer, Blitter
 from dlnotes.rnn import CELLS, gradient_through_time
 
 __all__ = ["MAX_STEPS", "gradient_through_time_explorer"]
@@ -70,12 +71,9 @@ def gradient_through_time_explorer():
         factor = ratio ** (1.0 / (steps - 1))
         msg = (f"{cell}, T = {steps}: the first step receives {ratio:.1e} × the gradient at step T; "
                f"each step back multiplies it by {factor:.2f} on average")
-        if ratio < 1e-3:
-            msg += " — vanishing: what came first barely influences learning."
-        elif ratio > 1e3:
-            msg += " — exploding: updates from what came first would be huge (clip the gradient)."
-        else:
-            msg += " — the gradient reaches the first step."
+        msg += {"vanishing": " — vanishing: what came first barely influences learning.",
+                "exploding": " — exploding: updates from what came first would be huge (clip the gradient).",
+                "reaches": " — the gradient reaches the first step."}[verdict(ratio)]
         if ratio < FLOOR or ratio > CEILING:
             msg += " (Beyond the plot's range: drawn at its edge.)"
         if cell == "SimpleRNN":

@@ -1,19 +1,15 @@
-"""Chapter 03, first half: softmax overflow, temperature, MSE vs cross-entropy, numpy's axis."""
+"""Chapter 03 explorers, first half: softmax overflow and temperature, MSE vs cross-entropy."""
 
 from __future__ import annotations
 
 import warnings
 
-import matplotlib
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
+from dlnotes.explorers.softmax_loss import loss_explorer, naive_softmax, prediction, softmax_explorer
 from dlnotes.functions import cross_entropy, mse, softmax
-from dlnotes.loss import draw_axis_picture, loss_explorer, naive_softmax, prediction, softmax_explorer
 from explorer_checks import assert_each_control_changes_the_figure, assert_survives_random_settings
-
-matplotlib.use("Agg")
 
 
 def test_naive_softmax_agrees_on_small_logits_and_overflows_on_large_ones():
@@ -45,17 +41,6 @@ def test_cross_entropy_only_sees_the_right_class_but_mse_sees_them_all():
     assert mse(even, t) < mse(one, t)
 
 
-def test_axis_picture_shows_column_and_row_sums():
-    fig = Figure()
-    ax = fig.subplots()
-    draw_axis_picture(ax, np.array([[1, 2, 3], [4, 5, 6]]))
-    texts = {t.get_text() for t in ax.texts}
-    assert {"5", "7", "9", "6", "15"} <= texts
-    with pytest.raises(ValueError, match="2-D"):
-        draw_axis_picture(ax, np.zeros(3))
-
-
-# --- explorers -------------------------------------------------------------------------------
 @pytest.mark.parametrize("factory", [softmax_explorer, loss_explorer])
 def test_each_control_changes_the_figure(factory):
     assert_each_control_changes_the_figure(factory)

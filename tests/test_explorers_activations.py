@@ -1,0 +1,34 @@
+"""Chapter 02 explorers: an activation and its slope; gradients through a deep chain."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlnotes.explorers.activations import activation_explorer, vanishing_gradient_explorer
+from explorer_checks import assert_each_control_changes_the_figure, assert_survives_random_settings
+
+
+@pytest.mark.parametrize("factory", [activation_explorer, vanishing_gradient_explorer])
+def test_each_control_changes_the_figure(factory):
+    assert_each_control_changes_the_figure(factory)
+
+
+@pytest.mark.parametrize("factory", [activation_explorer, vanishing_gradient_explorer])
+def test_explorer_survives_200_random_settings(factory):
+    assert_survives_random_settings(factory)
+
+
+def test_activation_explorer_explains_kinks_and_saturation():
+    e = activation_explorer()
+    e.set(function="relu", x0=0.0)
+    assert "undefined" in e.status
+    e.set(function="sigmoid", x0=5.0)
+    assert "saturated" in e.status
+
+
+def test_vanishing_gradient_explorer_names_what_happens():
+    e = vanishing_gradient_explorer()
+    e.set(activation="sigmoid", init="glorot_normal", depth=30)
+    assert "vanishing" in e.status
+    e.set(activation="relu", init="he_normal")
+    assert "reaches" in e.status
