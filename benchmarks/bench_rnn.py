@@ -118,16 +118,22 @@ def run(full: bool) -> dict:
     }
 
 
-def record(results: dict, notebook: dict | None) -> str:
-    """The committed markdown record of a full run (what the chapter's prose may quote)."""
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    m, s, e = results["mnist_rows"], results["sine"], results["explorer"]
+def machine() -> dict:
+    """Where and when: date, architecture, cores, and the 1-minute load average (now)."""
+    return {"date": dt.date.today().isoformat(), "machine": platform.machine(), "cores": os.cpu_count(),
+            "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
+
+
+def record(results: dict) -> str:
+    """The committed markdown record of a run (what the chapter's prose may quote)."""
+    m, s, e, where = results["mnist_rows"], results["sine"], results["explorer"], results["machine"]
+    notebook = results.get("notebook")
     lines = [
         "# Chapter 11 — recorded run",
         "",
-        f"`python -m benchmarks.bench_rnn --record` ({results['mode']} mode) on "
-        f"{dt.date.today().isoformat()}: {platform.machine()}, {os.cpu_count()} cores, load average "
-        f"{load:.1f} at the end (above {os.cpu_count()} means other work slowed the times down).",
+        f"`python -m benchmarks.bench_rnn --record{' --notebook' if notebook else ''}` ({results['mode']} mode) on "
+        f"{where['date']}: {where['machine']}, {where['cores']} cores, load average {where['load_average']} at the "
+        f"end (above {where['cores']} means other work slowed the times down).",
         "",
         f"## MNIST, each recipe for {len(m['lstm']['seconds_per_epoch'])} epochs "
         f"({m['n_train']:,} training images, {m['n_test']:,} test images)",
@@ -169,16 +175,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     full = not is_smoke()
     results = run(full)
-    notebook = None
     if args.notebook:
         with tempfile.TemporaryDirectory() as cache:
             os.environ["DLNOTES_CACHE"] = cache  # an empty run cache: every run trains
-            notebook = run_notebook(NOTEBOOK, smoke=not full, timeout=900)
-        results["notebook"] = notebook
+            results["notebook"] = run_notebook(NOTEBOOK, smoke=not full, timeout=900)
+    results["machine"] = machine()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_rnn.json").write_text(json.dumps(results, indent=1))
     if args.record:
-        (RESULTS / "rnn.md").write_text(record(results, notebook))
+        (RESULTS / "rnn.md").write_text(record(results))
     print(json.dumps(results, indent=1))
     return 0
 

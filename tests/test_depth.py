@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlnotes.depth import chain_backward, chain_gradients, collapse_linear, forward_linear, layer_statistics
+from dlnotes.depth import chain_backward, chain_gradients, collapse_linear, forward_linear, layer_statistics, verdict
 from dlnotes.functions import ACTIVATIONS, leaky_relu, d_leaky_relu, numerical_gradient, relative_error, relu
 from dlnotes.initializers import initialize
 
@@ -137,3 +137,7 @@ def test_deep_chain_rejects_unknown_activations_and_initializers():
         layer_statistics("lecun", "relu", 3)
     with pytest.raises(TypeError, match="activation must be"):
         chain_backward(np.ones((1, 2)), [np.eye(2)], 3)
+
+
+def test_verdict_names_vanishing_and_exploding_ratios():
+    assert [verdict(r) for r in (1e-6, 0.5, 2.0, 1e6)] == ["vanishing", "reaches", "reaches", "exploding"]
