@@ -164,7 +164,8 @@ def record(results: dict) -> str:
     if notebook:
         lines += ["", "## The notebook", "",
                   f"`notebooks/11_recurrent_networks.ipynb` top to bottom in {notebook['mode']} mode with an empty "
-                  f"run cache: {notebook['seconds']} s, kernel peak {notebook['peak_rss_mib']} MiB, {notebook['status']}."]
+                  f"run cache: {notebook['seconds']} s, kernel peak {notebook['peak_rss_mib']} MiB, "
+                  f"{notebook['status']}."]
     return "\n".join(lines) + "\n"
 
 

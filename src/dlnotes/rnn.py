@@ -1,7 +1,7 @@
 """Recurrent networks (循环神经网络) in numpy: a cell run through time, and backpropagation through time.
 
 A recurrent layer reads a batch of sequences ``x`` of shape (N, T, D) — N sequences of T
-time steps with D numbers per step — one step at a time, carrying a hidden state (隐藏状态)
+time steps with D numbers per step — one step at a time, carrying a hidden state (隐状态)
 ``h`` of shape (N, H) from each step to the next. The *same* weights are used at every step
 (参数共享, shared through time), so the number of parameters does not depend on T.
 
@@ -20,10 +20,10 @@ Every cell is a :class:`Recurrent` layer with the interface of :mod:`dlnotes.lay
 ``forward(x)`` returns all hidden states (N, T, H) (Keras' ``return_sequences=True``) and
 ``backward(dout)`` takes dL/dh_t from the loss at every step and returns dL/dx, filling
 ``grads`` and ``dstate0`` (the gradient reaching the initial state). Inputs are checked once,
-at the boundary (``Layer._check_x`` / ``_check_dout`` and :mod:`dlnotes.checks`). The loop through time is written
-once in :class:`Recurrent`; a cell only says what one step does (``step``) and how its
+at the boundary (``Layer._check_x`` / ``_check_dout`` and :mod:`dlnotes.checks`). The loop
+through time is written once in :class:`Recurrent`; a cell only says what one step does (``step``) and how its
 gradient goes back one step (``step_backward``). That backward loop *is* backpropagation
-through time (BPTT, 随时间反向传播): the ordinary chain rule on the unrolled network,
+through time (BPTT, 通过时间反向传播): the ordinary chain rule on the unrolled network,
 with every shared weight's gradient summed over the steps.
 
 :func:`recurrent_layer` builds a cell with Keras' default initialisers, and
@@ -82,7 +82,7 @@ class Recurrent(Layer):
         return hs
 
     def backward(self, dout):
-        """dout[:, t] = dL/dh_t from the loss, every step (N, T, H) -> dL/dx (N, T, D); fills ``grads`` and ``dstate0``."""
+        """dout (N, T, H), dout[:, t] = dL/dh_t from the loss -> dL/dx (N, T, D); fills ``grads`` and ``dstate0``."""
         dout = self._check_dout(dout)
         for g in self.grads.values():
             g[...] = 0.0
@@ -102,12 +102,12 @@ class Recurrent(Layer):
         """One step back: dL/dstate_t -> (dL/dx_t, dL/dstate_{t-1}); adds this step's share to ``grads``."""
         raise NotImplementedError
 
-    # -- the checks at the boundary (forward's x and dout are checked by Layer._check_x / _check_dout) ---------
+    # -- the checks at the boundary (x and dout: Layer._check_x / _check_dout) ---------------------
     def output_shape(self, input_shape):
         """(N, T, H) for an input (N, T, D) with D = Wx.shape[0]."""
         if len(input_shape) != 3 or input_shape[1] < 1 or input_shape[2] != self.input_dim:
-            checks.fail(self._where("forward"), "x", f"of shape (N, T, {self.input_dim})", f"shape {tuple(input_shape)}",
-                        hint=f"N sequences of T >= 1 steps with {self.input_dim} numbers each "
+            checks.fail(self._where("forward"), "x", f"of shape (N, T, {self.input_dim})",
+                        f"shape {tuple(input_shape)}", hint=f"N sequences of T >= 1 steps with {self.input_dim} numbers each "
                              f"(Wx has shape {self.params['Wx'].shape})")
         return (input_shape[0], input_shape[1], self.units)
 
@@ -188,7 +188,7 @@ class LSTM(Recurrent):
 
 
 class GRU(Recurrent):
-    """Gated recurrent unit (门控循环单元), Keras' reset_after form: Wx (D, 3H), Wh (H, 3H), b (2, 3H), gates z, r, h~."""
+    """Gated recurrent unit (门控循环单元), Keras' reset_after form: Wx (D, 3H), Wh (H, 3H), b (2, 3H); z, r, h~."""
 
     def __init__(self, Wx, Wh, b):
         super().__init__(Wx, Wh, b, gates=3, bias_shape=lambda H: (2, 3 * H))
@@ -283,7 +283,8 @@ def gradient_through_time(cell: str, steps: int, *, units: int = 8, input_dim: i
     layer = recurrent_layer(cell, input_dim, units, recurrent_scale=recurrent_scale, keep_bias=keep_bias, seed=seed)
     rng = np.random.default_rng(seed + 1)
     w = rng.normal(size=units) / np.sqrt(units)
-    x = input_scale * rng.normal(size=(steps, batch, input_dim)).transpose(1, 0, 2)  # step-major: a longer run extends a shorter
+    # drawn step by step, so that a longer sequence extends a shorter one with the same seed
+    x = input_scale * rng.normal(size=(steps, batch, input_dim)).transpose(1, 0, 2)
     ends = np.arange(steps) if every_end else np.array([steps - 1])
     x = np.tile(x, (len(ends), 1, 1))                      # row e * batch + n: sequence n, loss read at step e
     dout = np.zeros((len(x), steps, units))

@@ -1,4 +1,4 @@
-"""Chapter 11 explorer: how much of the gradient reaches each earlier time step, per recurrent cell (循环神经网络).
+"""Chapter 11 explorer (循环神经网络): how much of the gradient reaches each earlier time step, per cell.
 
 The numbers come from :func:`dlnotes.rnn.gradient_through_time` (hand-written BPTT through
 small seeded SimpleRNN / LSTM / GRU cells). For one setting of the weights, every sequence
