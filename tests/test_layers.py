@@ -79,7 +79,7 @@ def test_affine_params_are_the_arrays_it_computes_with():
 
 def test_affine_rejects_wrong_input_width_with_a_clear_message():
     layer = Affine(np.zeros((3, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match="x must have 3 features per sample"):
+    with pytest.raises(ValueError, match=r"x must be a batch \(N, ...\) with 3 features per sample, got shape \(4, 5\)"):
         layer.forward(np.zeros((4, 5)))
     with pytest.raises(ValueError, match="bias"):
         Affine(np.zeros((3, 2)), np.zeros(3))

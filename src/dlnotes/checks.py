@@ -15,6 +15,8 @@ A bad argument raises
 - ``ValueError`` when the kind is right but the *value* is not: a shape, a length, a
   range, an unknown name, an empty batch, NaN or inf in data.
 
+Integers are Python or numpy ints (not ``3.0``, not ``True``); flags are ``True`` / ``False``.
+
 The message names the place and the argument, says what was expected and what was given::
 
     Affine.forward: x must have 3 features per sample (W has shape (3, 2)), got shape (4, 5)
@@ -29,12 +31,14 @@ that became NaN would otherwise all "predict" class 0).
 
 from __future__ import annotations
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
 
 __all__ = [
     "array",
+    "batch_of",
     "choice",
     "describe",
     "fail",
@@ -81,30 +85,44 @@ def array(x, name, where, *, ndim=None, shape=None, nonempty=False, finite=False
     NaN or inf. TypeError for non-numbers (strings, None, objects, complex, ragged lists),
     ValueError for a wrong shape or value.
     """
-    try:
-        arr = np.asarray(x)
-    except ValueError:
-        fail(where, name, "a rectangular array of numbers", describe(x), TypeError, "its rows have different lengths")
+    if (type(x) is np.ndarray and x.dtype == dtype and ndim is None and not nonempty and not finite
+            and (shape is None or x.shape == shape)):
+        return x  # the common case, checked in one line: a float64 array of the right shape
+    if isinstance(x, np.ndarray):
+        arr = x
+    else:
+        try:
+            arr = np.asarray(x)
+        except ValueError:
+            fail(where, name, "a rectangular array of numbers", describe(x), TypeError, "its rows have different lengths")
     if arr.dtype.kind not in "biuf":
         fail(where, name, "an array of real numbers", describe(x), TypeError, hint)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
             axes = " or ".join(str(a) for a in allowed)
-            fail(where, name, f"an array with {axes} axes", f"shape {arr.shape}", ValueError, hint)
-    if shape is not None:
+            fail(where, name, f"an array with {axes} ax{'i' if allowed == (1,) else 'e'}s", f"shape {arr.shape}",
+                 ValueError, hint)
+    if shape is not None and arr.shape != shape:
         shape = tuple(shape)
         if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
             fail(where, name, f"of shape {_fmt_shape(shape)}", f"shape {arr.shape}", ValueError, hint)
     if nonempty and arr.size == 0:
         fail(where, name, "non-empty (at least one sample)", f"shape {arr.shape}", ValueError, hint)
-    if dtype is not None:
-        arr = arr.astype(dtype, copy=False)
+    if dtype is not None and arr.dtype != dtype:
+        arr = arr.astype(dtype)
     if finite and not np.all(np.isfinite(arr)):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         fail(where, name, "finite (no NaN or inf)", f"shape {arr.shape}", ValueError,
               f"{bad} entr{'y is' if bad == 1 else 'ies are'} NaN or inf")
     return arr
+
+
+def batch_of(shape, per_sample, name, where, *, hint="one sample is x[None]") -> None:
+    """Check that an input of ``shape`` is a batch (N, ...) holding ``per_sample`` numbers per sample."""
+    if len(shape) < 2 or math.prod(shape[1:]) != per_sample:
+        fail(where, name, f"a batch (N, ...) with {per_sample} features per sample", f"shape {tuple(shape)}",
+             hint=hint)
 
 
 def integer(value, name, where, *, minimum=None, maximum=None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from numbers import Integral, Real
 
 SMOKE_ENV = "DLNOTES_SMOKE"
 """Environment variable that turns smoke mode on (``1``, ``true``, ``yes``)."""
@@ -20,8 +21,19 @@ def size(full, smoke):
 
     Notebooks choose every expensive size through this one function, e.g.
     ``EPOCHS = size(full=20, smoke=2)``, so CI trains for real but briefly while a
-    learner gets the full experiment.
+    learner gets the full experiment. Each is a number or None ("all"); an int
+    (a count) is paired with an int, a float (a threshold) with a float.
     """
+    kinds = {}
+    for name, value in (("full", full), ("smoke", smoke)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(f"size: {name} must be a number or None, got {value!r} ({type(value).__name__})")
+        kinds[name] = "an int" if isinstance(value, Integral) else "a float"
+    if len(set(kinds.values())) > 1:
+        raise TypeError(f"size: full and smoke must both be ints (counts) or both floats, got full={full!r} "
+                        f"({kinds['full']}) and smoke={smoke!r} ({kinds['smoke']})")
     return smoke if is_smoke() else full
 
 

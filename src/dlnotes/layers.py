@@ -21,6 +21,8 @@ Inputs are checked once, by ``_check_x`` / ``_check_dout`` (see :mod:`dlnotes.ch
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from dlnotes import checks
@@ -44,6 +46,11 @@ __all__ = [
 ]
 
 
+@functools.cache
+def _where(cls, method) -> str:
+    return f"{cls.__name__}.{method}"
+
+
 class Layer:
     """Base class: ``forward(x, train=True) -> y`` and ``backward(dout) -> dx``; ``params``/``grads`` dicts."""
 
@@ -65,7 +72,7 @@ class Layer:
         return tuple(input_shape)
 
     def _where(self, method):
-        return f"{type(self).__name__}.{method}"
+        return _where(type(self), method)
 
     def _check_x(self, x) -> np.ndarray:
         """forward's one check: x as float64, of a shape this layer takes; remembers the output shape."""
@@ -117,13 +124,9 @@ class Affine(Layer):
 
     def output_shape(self, input_shape):
         """(N, M) for an input (N, ...) holding D = W.shape[0] numbers per sample."""
-        D, M = self.W.shape
-        if len(input_shape) < 2 or int(np.prod(input_shape[1:])) != D:
-            raise ValueError(
-                f"Affine.forward: x must have {D} features per sample (W has shape {self.W.shape}), "
-                f"got shape {tuple(input_shape)}; x is (N, {D}) or (N, ...) with {D} numbers per sample, "
-                f"and one sample is x[None]")
-        return (input_shape[0], M)
+        checks.batch_of(input_shape, self.W.shape[0], "x", "Affine.forward",
+                        hint=f"W has shape {self.W.shape}; one sample is x[None]")
+        return (input_shape[0], self.W.shape[1])
 
     def forward(self, x, train=True):
         """x (N, ...) -> x.reshape(N, D) @ W + b, shape (N, M)."""
@@ -233,6 +236,10 @@ class SoftmaxWithLoss(Layer):
         dout = self._check_dout(dout)
         return (self._y - self._t) * dout / len(self._y)
 
+    def output_shape(self, input_shape):
+        """() — the loss is one number, so backward's dout is one number too."""
+        return ()
+
     @property
     def probabilities(self) -> np.ndarray:
         """softmax of the last logits, (N, K)."""
@@ -245,7 +252,7 @@ class SoftmaxWithLoss(Layer):
         if t is None:
             raise TypeError(f"{where}: t (the targets) is missing: call forward(logits, t)")
         x = checks.array(x, "x (the logits)", where, ndim=2, nonempty=True, hint="logits are (N, K)")
-        self._out_shape = ()  # the loss is a scalar, so dout is one number
+        self._out_shape = self.output_shape(x.shape)
         return x, checks.targets(t, x.shape, "t", where)
 
 

@@ -71,7 +71,7 @@ class Trainer:
         self._cursor += len(idx)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             grads = self.net.gradient(self.x[idx], self.t[idx])
-            self.optimizer.update(self.net.params, grads)
+            self.optimizer.update(self.net.params, grads, validate=self.steps == 0)  # checked once
         self.steps += 1
         self.samples_seen += len(idx)
         self.last_loss = self.net.last_loss
