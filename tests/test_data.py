@@ -245,7 +245,7 @@ def test_sine_windows_are_seeded_noisy_waves_with_their_next_value():
 
 
 def test_sine_windows_reject_bad_arguments():
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(ValueError, match="sine_windows: steps must be an integer at least 2, got 1"):
         data.sine_windows(steps=1)
-    with pytest.raises(ValueError, match="noise"):
+    with pytest.raises(ValueError, match="sine_windows: noise must be a finite number"):
         data.sine_windows(noise=-1)

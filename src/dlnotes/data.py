@@ -416,15 +416,13 @@ def sine_windows(n=2000, steps=20, noise=0.1, *, test_ratio=0.25, seed=0) -> Spl
     and phase, observed for ``steps`` steps with Gaussian ``noise``: x (n, steps, 1). The
     target y (n,) is the wave's next value, without noise.
     """
-    _check(n, noise)
-    if int(steps) < 2:
-        raise ValueError(f"steps must be at least 2, got {steps}")
-    rng = np.random.default_rng(seed)
+    n, noise, test_ratio, rng = _check("sine_windows", n, noise, test_ratio, seed)
+    steps = checks.integer(steps, "steps", "sine_windows", minimum=2)
     amplitude = rng.uniform(0.5, 1.0, (n, 1))
     frequency = rng.uniform(0.03, 0.12, (n, 1))
     phase = rng.uniform(0, 2 * np.pi, (n, 1))
-    wave = amplitude * np.sin(2 * np.pi * frequency * np.arange(int(steps) + 1) + phase)  # (n, steps + 1)
-    x = wave[:, :-1] + noise * rng.normal(size=(n, int(steps)))
+    wave = amplitude * np.sin(2 * np.pi * frequency * np.arange(steps + 1) + phase)  # (n, steps + 1)
+    x = wave[:, :-1] + noise * rng.normal(size=(n, steps))
     return _split(x[:, :, None], wave[:, -1], test_ratio, rng)
 
 
