@@ -9,6 +9,8 @@ a background drawn once).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
@@ -46,14 +48,13 @@ def gradient_through_time_explorer():
     ax.set_ylabel("‖∂L/∂x_(T−k)‖ / ‖∂L/∂x_T‖")
     ax.set_title("How much of the gradient reaches k steps back")
     ax.legend(loc="lower left", fontsize=9)
-    tables = {}  # (cell, scale, keep bias) -> every sequence length at once, (MAX_STEPS, MAX_STEPS)
+    @functools.lru_cache(maxsize=None)  # 3 cells × 7 scales × 7 biases at most
+    def every_length(cell, scale, keep_bias):
+        """(MAX_STEPS, MAX_STEPS): row T-1 is the gradient through time for a loss read at step T."""
+        return gradient_through_time(cell, MAX_STEPS, recurrent_scale=scale, keep_bias=keep_bias, every_end=True)
 
     def table(cell, scale, keep_bias):
-        key = (cell, scale, None if cell == "SimpleRNN" else keep_bias)  # the simple cell has no gate
-        if key not in tables:
-            tables[key] = gradient_through_time(cell, MAX_STEPS, recurrent_scale=scale, keep_bias=keep_bias,
-                                                every_end=True)
-        return tables[key]
+        return every_length(cell, scale, None if cell == "SimpleRNN" else keep_bias)  # the simple cell has no gate
 
     def update(cell, steps, scale, keep_bias):
         back = np.arange(steps)  # k = T - t
