@@ -31,11 +31,12 @@ COLORS = {"SimpleRNN": "#d62728", "LSTM": "#1f77b4", "GRU": "#2ca02c"}
 @register
 def gradient_through_time_explorer():
     """Sequence length, cell, recurrent-weight scale and keep-gate bias → ‖∂L/∂x_t‖ for every step t."""
-    fig, ax = figure(figsize=(6.4, 3.6))
-    lines = {}
-    for cell in CELLS:
-        (lines[cell],) = ax.semilogy([0, 1], [1, 1], "-", color=COLORS[cell], label=cell)
-    ax.axhline(1.0, color="0.6", lw=0.8, ls="--")
+    fig, ax = figure(figsize=(6.4, 3.8))
+    ax.set_yscale("log")
+    ax.axhline(1.0, color="0.6", lw=0.8, ls="--", zorder=1)
+    # The curves are blitted over everything else, so they sit above the axes' lines (zorder 2.5) and
+    # the legend stays outside the plot: a full redraw would stack them the same way.
+    lines = {cell: ax.plot([0, 1], [1, 1], "-", color=COLORS[cell], label=cell, zorder=3)[0] for cell in CELLS}
     # Fixed axes and plain tick labels: text is what costs time when a figure is drawn.
     ax.set_xlim(-0.5, MAX_STEPS - 0.5)
     ax.set_ylim(FLOOR, CEILING)
@@ -46,8 +47,9 @@ def gradient_through_time_explorer():
     ax.xaxis.set_major_locator(FixedLocator(range(0, MAX_STEPS, 10)))
     ax.set_xlabel("k: steps back from the step T where the loss is read")
     ax.set_ylabel("‖∂L/∂x_(T−k)‖ / ‖∂L/∂x_T‖")
-    ax.set_title("How much of the gradient reaches k steps back")
-    ax.legend(loc="lower left", fontsize=9)
+    fig.suptitle("How much of the gradient reaches k steps back")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(CELLS), fontsize=9, frameon=False)
+
     @functools.lru_cache(maxsize=None)  # 3 cells × 7 scales × 7 biases at most
     def every_length(cell, scale, keep_bias):
         """(MAX_STEPS, MAX_STEPS): row T-1 is the gradient through time for a loss read at step T."""
@@ -64,7 +66,7 @@ def gradient_through_time_explorer():
             chosen = name == cell
             line.set_linewidth(2.6 if chosen else 1.0)
             line.set_alpha(1.0 if chosen else 0.45)
-            line.set_zorder(3 if chosen else 2)
+            line.set_zorder(4 if chosen else 3)
         g = table(cell, scale, keep_bias)[steps - 1, :steps]
         if steps == 1:
             return "With one step there is nothing to go back through: choose T > 1."
