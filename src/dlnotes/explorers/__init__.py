@@ -27,6 +27,7 @@ module                    ch.   explorers
 ``keras_cnn``             09    ``cnn_feature_explorer`` (Keras)
 ``autoencoder``           10    ``latent_explorer``, ``denoise_explorer`` (Keras)
 ``gan``                   10    ``gan_lab`` (a GAN on 2-D data, after GAN Lab; TensorFlow)
+``rnn``                   11    ``gradient_through_time_explorer`` (SimpleRNN, LSTM, GRU)
 ========================  ====  ===============================================================
 
 Each factory is registered as ``"explorers.<module>.<factory>"`` in

@@ -45,7 +45,7 @@ class Blitter:
         else:
             canvas.restore_region(self._background)
         renderer = canvas.get_renderer()
-        for artist in self.dynamic:
+        for artist in sorted(self.dynamic, key=lambda a: a.get_zorder()):  # as a full draw would order them
             artist.draw(renderer)
         return canvas_png(canvas)
 
