@@ -59,3 +59,10 @@ def test_every_gan_control_changes_the_picture():
 
 def test_random_gan_settings_never_raise():
     assert_survives_random_settings(gan_lab, n=4)
+
+
+def test_the_progress_bar_ends_full_even_without_training(lab):
+    lab.set(rounds=0, lr_d=2e-3)
+    assert lab.progress.value == lab.progress.max
+    lab.set(rounds=100)
+    assert lab.progress.value == lab.progress.max

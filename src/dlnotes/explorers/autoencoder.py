@@ -87,7 +87,8 @@ class LatentExplorer(BlitExplorer):
         ax_codes.set_ylabel("z₂", fontsize=10)
         ax_codes.set_title("codes of test digits (coloured by label)", fontsize=10)
         ax_codes.tick_params(labelsize=8)
-        (self.marker,) = ax_codes.plot([], [], marker="X", ms=14, color="black", mec="white", mew=1.5)
+        # Blitted over the cached scatter: above the axes' lines (zorder 2.5) in a full redraw too.
+        (self.marker,) = ax_codes.plot([], [], marker="X", ms=14, color="black", mec="white", mew=1.5, zorder=3)
         self.picture = ax_img.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
         ax_img.set_axis_off()
         self.caption = ax_img.set_title("", fontsize=10)

@@ -74,12 +74,13 @@ class GanLabView:
         self.settings = fig.text(0.035, 0.015, "", fontsize=9, color="#333333")
 
         self.ax_loss = fig.add_axes([0.56, 0.58, 0.42, 0.32])
-        (self.d_line,) = self.ax_loss.plot([], [], color=REAL_COLOR, lw=1.0, label="D loss")
-        (self.g_line,) = self.ax_loss.plot([], [], color=FAKE_COLOR, lw=1.0, label="G loss")
+        # Curves are blitted over the cached axes, so they sit above the axes' lines (zorder 2.5) in a full redraw too.
+        (self.d_line,) = self.ax_loss.plot([], [], color=REAL_COLOR, lw=1.0, label="D loss", zorder=3)
+        (self.g_line,) = self.ax_loss.plot([], [], color=FAKE_COLOR, lw=1.0, label="G loss", zorder=3)
         self.ax_loss.legend(fontsize=8, loc="upper right")
         self.ax_loss.set_title("what each player minimises", fontsize=9)
         self.ax_dist = fig.add_axes([0.56, 0.12, 0.42, 0.32])
-        (self.dist_line,) = self.ax_dist.plot([], [], "o-", color="#333333", lw=1.0, ms=2.5)
+        (self.dist_line,) = self.ax_dist.plot([], [], "o-", color="#333333", lw=1.0, ms=2.5, zorder=3)
         self.ax_dist.set_yscale("log")
         self.ax_dist.set_ylim(1e-3, 3.0)
         few_log_ticks(self.ax_dist.yaxis, [1e-3, 1e-2, 1e-1, 1.0])
@@ -92,8 +93,10 @@ class GanLabView:
         self.ax_loss.set_ylim(-3, 3)
         self.ax_loss.yaxis.set_major_locator(MaxNLocator(4))
         self.counter = fig.text(0.56, 0.975, "", fontsize=10, weight="bold", va="top")
-        self.blitter = Blitter(fig, [self.surface, self.manifold, self.real, self.fake, self.arrows, self.banner,
-                                     self.settings, self.d_line, self.g_line, self.dist_line, self.counter])
+        # In the order a full redraw paints them (z-order, then insertion): the plane's spines over its contents.
+        self.blitter = Blitter(fig, [self.surface, self.manifold, self.real, self.fake, self.arrows,
+                                     *self.ax.spines.values(), self.banner, self.settings, self.d_line, self.g_line,
+                                     self.dist_line, self.counter])
 
     def draw(self, lab: "GanLab") -> None:
         """Update every artist from the explorer's current GAN and histories."""
@@ -196,7 +199,10 @@ class GanLab(BlitExplorer):
         self._measure()
         self._train(int(rounds), progress)
         self.view.draw(self)
-        return self._status()
+        status = self._status()
+        if progress is not None:  # the bar ends full, also for 0 rounds or a run that diverged early
+            progress(1, 1, status.split(" · ")[0])
+        return status
 
     def _train(self, rounds, progress=None):
         if rounds <= 0:
