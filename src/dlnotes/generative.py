@@ -125,8 +125,10 @@ def add_noise(x, level: float, seed: int = 0) -> np.ndarray:
     level = checks.number(level, "level", "add_noise", low=0.0)
     x = checks.array(x, "x", "add_noise", dtype=np.float32)
     seed = checks.integer(seed, "seed", "add_noise", minimum=0)
-    pattern = np.random.default_rng(seed).standard_normal(x.shape).astype(np.float32)
-    return np.clip(x + level * pattern, 0.0, 1.0)
+    noisy = np.random.default_rng(seed).standard_normal(x.shape).astype(np.float32)  # then in place, no more copies
+    noisy *= level
+    noisy += x
+    return np.clip(noisy, 0.0, 1.0, out=noisy)
 
 
 def train_autoencoder(autoencoder, x, *, epochs: int, batch_size: int = 128, lr: float = 1e-3, noise: float = 0.0,
@@ -194,14 +196,16 @@ def outputs(model, x) -> np.ndarray:
 
 def pca_reconstruction_error(x_train, x_test, k: int = 2) -> float:
     """Mean squared error per pixel of the best linear k-dimensional code (PCA fitted on ``x_train``) on ``x_test``."""
-    k = checks.integer(k, "k", "pca_reconstruction_error", minimum=1)
-    x_train = np.asarray(x_train, dtype=np.float64)
-    x_test = np.asarray(x_test, dtype=np.float64)
-    mean = x_train.mean(axis=0)
-    cov = np.cov(x_train - mean, rowvar=False)
+    where = "pca_reconstruction_error"
+    x_train = checks.array(x_train, "x_train", where, ndim=2, nonempty=True, dtype=np.float32)
+    x_test = checks.array(x_test, "x_test", where, shape=(None, x_train.shape[1]), nonempty=True, dtype=np.float32)
+    k = checks.integer(k, "k", where, minimum=1, maximum=x_train.shape[1])
+    mean = x_train.mean(axis=0, dtype=np.float64).astype(np.float32)
+    centred = x_train - mean  # float32: the whole training set is copied once, not in float64
+    cov = (centred.T @ centred).astype(np.float64) / max(1, len(centred) - 1)
     _, vectors = np.linalg.eigh(cov)  # ascending eigenvalues
     basis = vectors[:, ::-1][:, :k]
-    centred = x_test - mean
+    centred = (x_test - mean).astype(np.float64)
     return float(np.mean((centred @ basis @ basis.T - centred) ** 2))
 
 
@@ -293,6 +297,8 @@ def digit_coverage(probs, *, threshold: float = 0.9, min_share: float = 0.02) ->
     """
     p = checks.array(probs, "probs", "digit_coverage", ndim=2, nonempty=True,
                      hint="class probabilities of shape (N, classes), e.g. model(images)")
+    threshold = checks.number(threshold, "threshold", "digit_coverage", low=0.0, high=1.0)
+    min_share = checks.number(min_share, "min_share", "digit_coverage", low=0.0, high=1.0)
     confident = p.max(axis=1) > threshold
     counts = np.bincount(p.argmax(axis=1)[confident], minlength=p.shape[1])
     return {"confident_share": float(confident.mean()), "classes": int((counts >= min_share * len(p)).sum()),
