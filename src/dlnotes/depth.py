@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from dlnotes import checks
 from dlnotes.functions import ACTIVATIONS
 from dlnotes.initializers import initialize
 
@@ -31,7 +32,8 @@ def forward_linear(x, layers):
     x = np.asarray(x, dtype=float)
     for i, (w, b) in enumerate(layers):
         if x.shape[-1] != np.shape(w)[0]:
-            raise ValueError(f"layer {i}: input has {x.shape[-1]} features but W has shape {np.shape(w)}")
+            raise ValueError(f"forward_linear: layer {i}: input has {x.shape[-1]} features but W has shape "
+                             f"{np.shape(w)}")
         x = x @ w + b
     return x
 
@@ -43,13 +45,14 @@ def collapse_linear(layers):
     """
     layers = list(layers)
     if not layers:
-        raise ValueError("collapse_linear needs at least one (W, b) layer")
+        raise ValueError("collapse_linear: layers must hold at least one (W, b) pair, got none")
     w_total = np.asarray(layers[0][0], dtype=float)
     b_total = np.asarray(layers[0][1], dtype=float)
     for i, (w, b) in enumerate(layers[1:], start=1):
         w = np.asarray(w, dtype=float)
         if w_total.shape[1] != w.shape[0]:
-            raise ValueError(f"layer {i}: W has shape {w.shape} but the previous layer outputs {w_total.shape[1]} features")
+            raise ValueError(f"collapse_linear: layer {i}: W has shape {w.shape} but the previous layer outputs "
+                             f"{w_total.shape[1]} features")
         w_total = w_total @ w
         b_total = b_total @ w + b
     return w_total, b_total
@@ -64,15 +67,14 @@ class ChainPass(NamedTuple):
     grads: list
 
 
-def _activation(activation):
+def _activation(activation, where):
     """(f, f') for a name of :data:`dlnotes.functions.ACTIVATIONS`, or the pair itself."""
     if isinstance(activation, str):
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}")
-        return ACTIVATIONS[activation]
+        return ACTIVATIONS[checks.choice(activation, "activation", sorted(ACTIVATIONS), where)]
     if isinstance(activation, tuple) and len(activation) == 2 and all(map(callable, activation)):
         return activation
-    raise TypeError(f"activation must be a name of ACTIVATIONS or an (f, f') pair, got {activation!r}")
+    checks.fail(where, "activation", "a name of ACTIVATIONS or an (f, f') pair of functions",
+                checks.describe(activation), TypeError)
 
 
 def chain_backward(x, weights, activation="sigmoid", upstream=None) -> ChainPass:
@@ -83,13 +85,19 @@ def chain_backward(x, weights, activation="sigmoid", upstream=None) -> ChainPass
     (N, width); by default 1/N everywhere, i.e. L = mean over the batch of sum(h_last).
     Each gradient has the shape of its W.
     """
-    f, df = _activation(activation)
-    x = np.asarray(x, dtype=float)
+    where = "chain_backward"
+    f, df = _activation(activation, where)
+    x = checks.array(x, "x", where, ndim=2, nonempty=True)
     hs, zs = [x], []
-    for w in weights:
+    for i, w in enumerate(weights):
+        w = checks.array(w, f"weights[{i}]", where, ndim=2, shape=(hs[-1].shape[1], None),
+                         hint="each W maps the previous layer's width to the next")
         zs.append(hs[-1] @ w)
         hs.append(f(zs[-1]))
-    g = np.full(hs[-1].shape, 1.0 / x.shape[0]) if upstream is None else np.asarray(upstream, dtype=float)
+    if upstream is None:
+        g = np.full(hs[-1].shape, 1.0 / x.shape[0])
+    else:
+        g = checks.array(upstream, "upstream", where, shape=hs[-1].shape, hint="dL/dh_last has the shape of h_last")
     loss = float(np.sum(g * hs[-1]))
     grads = [None] * len(weights)
     for layer in range(len(weights) - 1, -1, -1):
@@ -99,11 +107,11 @@ def chain_backward(x, weights, activation="sigmoid", upstream=None) -> ChainPass
     return ChainPass(loss, hs[1:], grads)
 
 
-def _random_chain(initializer, depth, width, n, rng):
+def _random_chain(initializer, depth, width, n, rng, where):
     """Seeded inputs x (n, width) ~ N(0, 1) and ``depth`` weights (width, width) drawn by ``initializer``."""
-    depth = int(depth)
-    if depth < 1:
-        raise ValueError(f"depth must be at least 1, got {depth}")
+    depth = checks.integer(depth, "depth", where, minimum=1)
+    width = checks.integer(width, "width", where, minimum=1)
+    n = checks.integer(n, "the batch size", where, minimum=1)
     x = rng.normal(size=(n, width))
     return x, [initialize(initializer, (width, width), rng) for _ in range(depth)]
 
@@ -114,7 +122,8 @@ def chain_gradients(depth, activation="sigmoid", init="glorot_normal", width=32,
     Inputs (batch, width) ~ N(0, 1), weights drawn by ``init``, L = mean over the batch of
     sum(h_last) (see :func:`chain_backward`).
     """
-    x, weights = _random_chain(init, depth, width, batch, np.random.default_rng(seed))
+    _activation(activation, "chain_gradients")
+    x, weights = _random_chain(init, depth, width, batch, np.random.default_rng(seed), "chain_gradients")
     return np.array([np.linalg.norm(g) for g in chain_backward(x, weights, activation).grads])
 
 
@@ -126,9 +135,9 @@ def layer_statistics(initializer: str, activation: str, depth: int, width: int =
     (N(0, 1) / n, what a loss would send back). Layers have no bias, as in the classic
     experiment: a_k = f(a_{k-1} @ W_k).
     """
-    _activation(activation)
+    _activation(activation, "layer_statistics")
     rng = np.random.default_rng(seed)
-    x, weights = _random_chain(initializer, depth, width, n, rng)
+    x, weights = _random_chain(initializer, depth, width, n, rng, "layer_statistics")
     upstream = rng.normal(size=(n, width)) / n
     result = chain_backward(x, weights, activation, upstream)
     return result.activations, result.grads

@@ -5,6 +5,8 @@ The functions live in :mod:`dlnotes.functions`, the deep chain in :mod:`dlnotes.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -108,16 +110,14 @@ def vanishing_gradient_explorer():
     ax.set_xlabel("layer l (1 = next to the input)")
     ax.set_ylabel("‖∂L/∂W_l‖")
     title = ax.set_title("")
-    cache = {}
     max_depth = 40
 
+    @functools.lru_cache(maxsize=None)  # a few hundred settings at most
+    def gradients(depth, activation, init):
+        return chain_gradients(depth, _activation(activation), init)
+
     def update(depth, activation, init):
-        key = (activation, init)
-        if key not in cache:
-            cache[key] = {}
-        if depth not in cache[key]:
-            cache[key][depth] = chain_gradients(depth, _activation(activation), init)
-        g = cache[key][depth]
+        g = gradients(depth, activation, init)
         layers = np.arange(1, depth + 1)
         zero = g <= 0
         shown = np.where(zero, 1e-300, g)

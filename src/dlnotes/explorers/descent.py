@@ -5,6 +5,8 @@ The numerics they show live in :mod:`dlnotes.descent`.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -63,16 +65,12 @@ def derivative_explorer():
     ax_e.set_xlabel("step h")
     ax_e.set_title("|numerical − true derivative|", fontsize=10)
     floor = 1e-17
-    cache = {}
 
+    @functools.lru_cache(maxsize=1)  # moving only h re-uses the curve
     def errors(function, x0, method):
-        key = (function, x0, method)
-        if key not in cache:
-            cache.clear()
-            f, df = _DERIV_FUNCS[function]
-            true = df(x0)
-            cache[key] = np.array([abs(numerical_derivative(f, x0, h, method) - true) for h in hs])
-        return cache[key]
+        f, df = _DERIV_FUNCS[function]
+        true = df(x0)
+        return np.array([abs(numerical_derivative(f, x0, h, method) - true) for h in hs])
 
     def update(function, method, h, x0):
         f, df = _DERIV_FUNCS[function]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from dlnotes.data import GATES, truth_table
@@ -97,17 +99,12 @@ def learning_rule_explorer():
     (ring,) = ax.plot([], [], "o", ms=22, mfc="none", mec="orange", mew=3, zorder=4)
     arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="orange", lw=2))
     title = ax.set_title("")
-    cache = {}
 
+    @functools.lru_cache(maxsize=1)  # moving only the step slider re-uses the run
     def run(gate_name, lr, init):
-        key = (gate_name, lr, init)
-        if key not in cache:
-            cache.clear()
-            w0, b0 = _INITS[init]
-            x, y = truth_table(gate_name)
-            cache[key] = train_perceptron(x, y, lr=lr, max_epochs=max_steps // 4 + 1, w0=w0, b0=b0,
-                                          stop_on_cycle=False)
-        return cache[key]
+        w0, b0 = _INITS[init]
+        x, y = truth_table(gate_name)
+        return train_perceptron(x, y, lr=lr, max_epochs=max_steps // 4 + 1, w0=w0, b0=b0, stop_on_cycle=False)
 
     def update(gate_name, lr, init, step):
         res = run(gate_name, lr, init)

@@ -8,6 +8,8 @@ and :func:`prediction`, the probability vectors the loss explorer scores.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, log_slider, register, slider
@@ -119,20 +121,16 @@ def loss_explorer():
     ax_l.set_ylim(0, 4)
     ax_l.set_xlabel("probability given to the right class")
     ax_l.legend(fontsize=8, loc="upper right")
-    t_cache = {}
 
+    @functools.lru_cache(maxsize=1)  # moving only p(right class) re-uses the curves
     def curves(k, spread):
-        key = (k, spread)
-        if key not in t_cache:
-            t_cache.clear()
-            ys = np.array([prediction(p, k, spread) for p in ps])
-            t = np.zeros(k)
-            t[0] = 1
-            ce = -np.log(ps)
-            ms = 0.5 * np.sum((ys - t) ** 2, axis=1)
-            acc = (np.argmax(ys, axis=1) == 0).astype(float)
-            t_cache[key] = (ce, ms, acc)
-        return t_cache[key]
+        ys = np.array([prediction(p, k, spread) for p in ps])
+        t = np.zeros(k)
+        t[0] = 1
+        ce = -np.log(ps)
+        ms = 0.5 * np.sum((ys - t) ** 2, axis=1)
+        acc = (np.argmax(ys, axis=1) == 0).astype(float)
+        return ce, ms, acc
 
     def update(p_correct, classes, spread):
         y = prediction(p_correct, classes, spread)
