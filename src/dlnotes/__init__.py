@@ -50,12 +50,10 @@ Example: chapter 02's activation explorer is
 ``dlnotes.layers.ReLU``; Adam is ``dlnotes.optimizers.Adam``.
 """
 
-import os
+from dlnotes.config import is_smoke, mode, quiet_tensorflow_startup, size
 
-# Keep TensorFlow's C++ start-up chatter (CUDA probing on CPU machines) out of the notebooks.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-from dlnotes.config import is_smoke, mode, size  # noqa: E402
+# Keep TensorFlow's C++ start-up log out of the notebooks: import dlnotes before tensorflow / keras.
+quiet_tensorflow_startup()
 
 __all__ = ["is_smoke", "mode", "size"]
 __version__ = "0.1.0"
