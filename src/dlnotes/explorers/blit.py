@@ -22,13 +22,21 @@ __all__ = ["BlitExplorer", "Blitter", "PixelImage"]
 
 
 class Blitter:
-    """Renders ``fig`` to PNG, redrawing the static background only when ``stale`` is set."""
+    """Renders ``fig`` to PNG, redrawing the static background only when ``stale`` is set.
 
-    def __init__(self, fig, dynamic):
+    ``dynamic`` artists are drawn on every frame over the cached background. ``overlay`` artists
+    do not change from frame to frame but lie *on top of* dynamic ones (data points over a
+    heat-map): they are drawn once (when stale) into a transparent layer that every frame
+    composites over the dynamic artists, instead of drawing them again.
+    """
+
+    def __init__(self, fig, dynamic, overlay=()):
         self.fig = fig
         self.dynamic = list(dynamic)
-        for artist in self.dynamic:
+        self.overlay = list(overlay)
+        for artist in self.dynamic + self.overlay:
             artist.set_animated(True)  # skipped by a normal draw: they go on top of the background
+        self._layer = None
         self.stale = True
         self.full_redraws = 0
         self.last_draw_ms = 0.0
@@ -49,6 +57,7 @@ class Blitter:
                 freeze_layout(self.fig, canvas)  # so the cached background stays put
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._layer = self._draw_overlay(canvas) if self.overlay else None
             self._size = size
             self.stale = False
             self.full_redraws += 1
@@ -57,10 +66,31 @@ class Blitter:
         renderer = canvas.get_renderer()
         for artist in self.dynamic:
             artist.draw(renderer)
+        if self._layer is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, self._layer[0], self._layer[1], self._layer[2])
+            gc.restore()
         t1 = time.perf_counter()
         png = canvas_png(canvas)
         self.last_draw_ms, self.last_encode_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
         return png
+
+
+    def _draw_overlay(self, canvas):
+        """(x, y, rgba): the overlay artists alone on a transparent layer, cropped to where they are."""
+        renderer = canvas.get_renderer()
+        renderer.clear()
+        for artist in self.overlay:
+            artist.draw(renderer)
+        rgba = np.asarray(renderer.buffer_rgba())
+        rows, cols = np.nonzero(rgba[..., 3])
+        layer = None
+        if rows.size:
+            top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+            # draw_image takes rows bottom first, at the layer's lower-left corner
+            layer = int(left), int(rgba.shape[0] - bottom), rgba[top:bottom, left:right][::-1].copy()
+        canvas.restore_region(self._background)
+        return layer
 
 
 class BlitExplorer(Explorer):

@@ -225,15 +225,17 @@ class PlaygroundState:
 
     def _record(self):
         """Append the data loss on the training and test sets (NaN once diverged) to the history."""
-        tr = te = np.nan
+        tr = te = (np.nan, np.nan)
         if not self.diverged:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                tr = self.net.evaluate(self.x_train, self.split.y_train)[0]
+                tr = self.net.evaluate(self.x_train, self.split.y_train)
                 if len(self.x_test):
-                    te = self.net.evaluate(self.x_test, self.split.y_test)[0]
-        self.history["epoch"].append(self.epoch)
-        self.history["train_loss"].append(tr)
-        self.history["test_loss"].append(te)
+                    te = self.net.evaluate(self.x_test, self.split.y_test)
+        h = self.history
+        h["epoch"].append(self.epoch)
+        h["train_loss"].append(tr[0])
+        h["test_loss"].append(te[0])
+        self._accuracy = (tr[1], te[1])
 
     # -- what the views show ------------------------------------------------------------------------
     def grid_activity(self):
@@ -250,10 +252,8 @@ class PlaygroundState:
         return columns, out
 
     def accuracy(self):
-        """(train accuracy, test accuracy or nan); both NaN for regression."""
-        tr = self.net.accuracy(self.x_train, self.split.y_train)
-        te = self.net.accuracy(self.x_test, self.split.y_test) if len(self.x_test) else np.nan
-        return tr, te
+        """(train accuracy, test accuracy or nan) at the last recorded epoch; both NaN for regression."""
+        return self._accuracy
 
     def weights(self) -> list:
         """The weight matrices, input side first (the lines of the network picture)."""
@@ -432,7 +432,7 @@ class PlaygroundView:
         # few ticks, limits that change rarely: text is the costly part of every redraw
         self.ax_loss.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         self.ax_loss.yaxis.set_major_locator(MaxNLocator(3))
-        self.readout = fig.text(0.60, 0.225, "", fontsize=8, va="top", linespacing=1.3)
+        self.readout = fig.text(0.60, 0.215, "", fontsize=8, va="top", linespacing=1.3)
         self.settings_text = fig.text(0.03, 0.955, "", fontsize=8, va="top", color="#444444")
         self._shown = None
         self.last_ms = 0.0
@@ -441,9 +441,10 @@ class PlaygroundView:
         b, n = self.boundary, self.network
         # Titles and the settings line change only when a control moves: they stay in the background
         # (text is the costliest thing to draw), and a change redraws it (see _set_text).
-        self.blitter = Blitter(fig, [b.image, b.lines, b.train_points, b.test_points, *self.ax_map.spines.values(),
-                                     self.banner, n.lines, n.image, n.marker, self.train_line, self.test_line,
-                                     self.readout])
+        # The data points lie over the changing heat-map but never move during training: an overlay.
+        self.blitter = Blitter(fig, [b.image, b.lines, n.lines, n.image, n.marker, self.train_line, self.test_line,
+                                     self.readout],
+                               overlay=[b.train_points, b.test_points, *self.ax_map.spines.values(), self.banner])
 
     def _set_text(self, artist, text: str) -> None:
         """Change a background text; the cached background is redrawn only when the text really changed."""
@@ -477,7 +478,9 @@ class PlaygroundView:
                                      bbox_to_anchor=(0.60, 0.005), bbox_transform=self.fig.transFigure, ncol=3,
                                      borderaxespad=0.0, columnspacing=0.8)
             self.blitter.stale = True
-        self.boundary.test_points.set_visible(bool(show_test))
+        if self.boundary.test_points.get_visible() != bool(show_test):
+            self.boundary.test_points.set_visible(bool(show_test))
+            self.blitter.stale = True
         names = self._names(state)
         sizes = [len(c) - 1 for c in names]
         if self.network.layout(sizes, names):
@@ -492,10 +495,9 @@ class PlaygroundView:
         reg_text = "no regularisation" if reg == "none" else f"{reg.upper()} {s['reg_rate']:g}"
         self._set_text(self.settings_text, f"{s['optimizer']}, learning rate {s['learning_rate']:.2g}, "
                                            f"batch {s['batch_size']}, dropout {s['dropout']:g}, {reg_text}")
-        if state.diverged:
-            self.banner.set_text("training diverged:\nlower the learning rate\nand press reset")
-        else:
-            self.banner.set_text("")
+        self._set_text(self.banner, "training diverged:\nlower the learning rate\nand press reset"
+                       if state.diverged else "")
+        if not state.diverged:
             self._draw_activity(state, column, index, discretize)
         self._draw_losses(state)
 
@@ -546,8 +548,8 @@ class PlaygroundView:
             self.ax_loss.set_ylim(0, _nice_ceiling(top))
             self.blitter.stale = True
         # one short line: it is redrawn every frame
-        text = (f"epoch {state.epoch:,.0f}\ntrain {_fmt(tr[-1] if tr.size else np.nan)}"
-                f"  test {_fmt(te[-1] if te.size else np.nan)}")
+        text = (f"epoch {state.epoch:,.0f} · train {_fmt(tr[-1] if tr.size else np.nan)}"
+                f" · test {_fmt(te[-1] if te.size else np.nan)}")
         if state.settings["regularization"] == "l1":
             zeros = sum(int(np.sum(W == 0)) for W in state.weights())
             text += f"\n{zeros}/{sum(W.size for W in state.weights())} weights = 0"
@@ -584,7 +586,7 @@ def picture_position(picture: str, sizes) -> tuple:
 class Playground(BlitExplorer):
     """The playground explorer: controls + Play/step/reset driving a :class:`PlaygroundState`."""
 
-    def __init__(self, settings: dict | None = None, *, grid: int | None = None, interval_ms: int = 40):
+    def __init__(self, settings: dict | None = None, *, grid: int | None = None, interval_ms: int = 25):
         settings = dict(settings or {})
         seed = settings.pop("seed", 0)
         weights_seed = settings.pop("weights_seed", None)
@@ -592,7 +594,10 @@ class Playground(BlitExplorer):
         check_settings(values)
         self.state = PlaygroundState(seed=seed, grid=grid or size(full=40, smoke=24), weights_seed=weights_seed)
         self.view = PlaygroundView(self.state.grid)
-        self.min_tick_gap = 0.5 * interval_ms / 1000.0
+        # The browser ticks every `interval_ms`, faster than a frame takes: the next frame starts as
+        # soon as one is done. Ticks that queued up meanwhile arrive in a burst right after a frame
+        # and are dropped (those within `min_tick_gap` of its end), so pause acts at once.
+        self.min_tick_gap = 0.4 * interval_ms / 1000.0
         self._last_tick_end = 0.0
         self.frame_costs: deque = deque(maxlen=200)
         """Per frame: training, drawing and encoding milliseconds (the benchmark reads them)."""
@@ -626,6 +631,7 @@ class Playground(BlitExplorer):
         super().__init__(self._update, controls, self.view.fig, blitter=self.view.blitter, buttons=buttons,
                          title="Playground: train a network on 2-D data", extra=[self.play])
         self.play.observe(self._on_tick, names="value")
+        self.play.observe(self._on_pause, names="playing")
 
     # -- the shareable state ------------------------------------------------------------------------
     def settings(self) -> dict:
@@ -695,8 +701,7 @@ class Playground(BlitExplorer):
             return
         if self.state.diverged:
             self.play.playing = False
-        # The browser sends a tick every `interval` ms whatever the kernel is doing; when frames take
-        # longer, ticks queue up. Drop the ones that arrive right after a frame, so pause is immediate.
+        # Ticks queued while a frame was drawn arrive right after it: drop them (see __init__).
         if self.play.playing and time.perf_counter() - self._last_tick_end < self.min_tick_gap:
             return
         t0 = time.perf_counter()
@@ -708,8 +713,17 @@ class Playground(BlitExplorer):
                  "encode_ms": b.last_encode_ms}
         self.frame_costs.append({**parts, "other_ms": total - sum(parts.values()), "total_ms": total})
 
+    def _on_pause(self, change):
+        if not change["new"] and self.error is None:  # paused: the full numbers, no redraw needed
+            self.status = self._status()
+            self.message.value = self.status
+
     def _status(self) -> str:
         s = self.state
+        if self.play.playing and not s.diverged:
+            # While playing the figure shows epoch and losses; a status line that changes every frame
+            # would make the browser lay the page out again on every frame.
+            return s.pending or "Playing: one epoch per frame (pause for accuracy and the exact numbers)."
         if s.diverged:
             return (f"Training diverged at learning rate {s.optimizer.lr:.3g} (the weights blew up). "
                     "Lower the learning rate and press reset.")
