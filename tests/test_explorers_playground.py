@@ -188,7 +188,8 @@ def test_l1_zeroes_weights_exactly_and_the_picture_shows_it():
     w = np.concatenate([W.ravel() for W in ex.state.weights()])
     zeros = int(np.sum(w == 0))
     assert zeros > len(w) // 4, f"L1 by soft-thresholding gives exact zeros, got {zeros} of {len(w)}"
-    assert f"{zeros}/{len(w)} weights = 0" in ex.view.readout.get_text()
+    assert ex.view.readout.get_text().endswith(f"\n{zeros}/{len(w)}")
+    assert ex.view.readout_labels.get_text().endswith("weights = 0")
     alpha = ex.view.network.lines.get_colors()[:, 3]
     assert np.all(alpha[w == 0] == 0) and np.all(np.asarray(ex.view.network.lines.get_linewidths())[w == 0] == 0)
 

@@ -56,7 +56,7 @@ DATASETS = {
     "two moons": "moons",
     "3-class spiral": "spiral3",
     "4-class spiral": "spiral4",
-    "5 blobs (5 classes)": "blobs5",
+    "5 blobs": "blobs5",
     "seed-000 eight points": "seed8",
     "plane (regression)": "plane",
     "multi-Gaussian (regression)": "multi_gaussian",
@@ -432,7 +432,9 @@ class PlaygroundView:
         # few ticks, limits that change rarely: text is the costly part of every redraw
         self.ax_loss.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         self.ax_loss.yaxis.set_major_locator(MaxNLocator(3))
-        self.readout = fig.text(0.60, 0.215, "", fontsize=8, va="top", linespacing=1.3)
+        # the readout: labels in the background, only the numbers drawn every frame (text is costly)
+        self.readout_labels = fig.text(0.60, 0.215, "", fontsize=8, va="top", linespacing=1.3)
+        self.readout = fig.text(0.86, 0.215, "", fontsize=8, va="top", ha="right", linespacing=1.3)
         self.settings_text = fig.text(0.03, 0.955, "", fontsize=8, va="top", color="#444444")
         self._shown = None
         self.last_ms = 0.0
@@ -547,12 +549,13 @@ class PlaygroundView:
         if top > ymax or top < ymax / 3:
             self.ax_loss.set_ylim(0, _nice_ceiling(top))
             self.blitter.stale = True
-        # one short line: it is redrawn every frame
-        text = (f"epoch {state.epoch:,.0f} · train {_fmt(tr[-1] if tr.size else np.nan)}"
-                f" · test {_fmt(te[-1] if te.size else np.nan)}")
+        labels = "epoch\ntrain loss\ntest loss"
+        text = f"{state.epoch:,.0f}\n{_fmt(tr[-1] if tr.size else np.nan)}\n{_fmt(te[-1] if te.size else np.nan)}"
         if state.settings["regularization"] == "l1":
+            labels += "\nweights = 0"
             zeros = sum(int(np.sum(W == 0)) for W in state.weights())
-            text += f"\n{zeros}/{sum(W.size for W in state.weights())} weights = 0"
+            text += f"\n{zeros}/{sum(W.size for W in state.weights())}"
+        self._set_text(self.readout_labels, labels)
         self.readout.set_text(text)
 
 
