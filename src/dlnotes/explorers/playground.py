@@ -589,7 +589,7 @@ def picture_position(picture: str, sizes) -> tuple:
 class Playground(BlitExplorer):
     """The playground explorer: controls + Play/step/reset driving a :class:`PlaygroundState`."""
 
-    def __init__(self, settings: dict | None = None, *, grid: int | None = None, interval_ms: int = 25):
+    def __init__(self, settings: dict | None = None, *, grid: int | None = None, interval_ms: int = 15):
         settings = dict(settings or {})
         seed = settings.pop("seed", 0)
         weights_seed = settings.pop("weights_seed", None)
