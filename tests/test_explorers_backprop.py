@@ -17,7 +17,7 @@ def test_draw_graph_shows_every_labelled_node_with_data_and_grad():
     drawing = draw_graph(L, ax)
     labels = [t.get_text().split("\n")[0] for t in drawing.texts]
     assert labels == [n.label for n in drawing.nodes]
-    assert set(labels) == {"w", "x", "w·x", "b", "z", "y", "t", "y−t", "L"}
+    assert set(labels) == {"w", "x", "w·x", "b", "a", "y", "t", "y−t", "L"}
     w_box = drawing.texts[labels.index("w")].get_text()
     assert f"{L.data:.4g}" in drawing.texts[-1].get_text() and "grad" in w_box
     L2 = neuron_expression(x=-1.0)

@@ -8,7 +8,7 @@ import pytest
 from dlnotes.data import make_toy
 from dlnotes.functions import numerical_gradient, relative_error
 from dlnotes.layers import Affine, Identity, InputFeatures, MSELoss, ReLU, Sigmoid, SoftmaxWithLoss, Tanh
-from dlnotes.network import MLP, Sequential
+from dlnotes.network import MLP, Sequential, one_hidden_layer_fit, two_layer_forward, two_layer_gradients
 from dlnotes.optimizers import SGD, Adam
 from dlnotes.training import train
 
@@ -239,3 +239,42 @@ def test_mlp_separates_xor_and_a_linear_model_cannot():
     linear = MLP(2, [], 2, seed=0)
     hist = train(linear, data, SGD(0.5), epochs=150, batch_size=16, seed=0)
     assert hist["train_acc"][-1] < 0.75, "no straight line separates XOR"
+
+
+def test_two_layer_backprop_matches_numerical_gradient_and_tape():
+    from dlnotes.data import seed_points
+
+    x, labels = seed_points()
+    t = labels.reshape(-1, 1).astype(float)
+    rng = np.random.default_rng(3)
+    params = {"W1": rng.uniform(-1, 1, (2, 4)), "b1": rng.normal(size=4),
+              "W2": rng.uniform(-1, 1, (4, 1)), "b2": rng.normal(size=1)}
+    loss, grads = two_layer_gradients(params, x, t)
+    z1, y = two_layer_forward(params, x)
+    assert z1.shape == (8, 4) and y.shape == (8, 1)
+    assert np.isclose(loss, 0.5 * np.sum((y - t) ** 2))
+    for key, value in params.items():
+        numeric = numerical_gradient(lambda _: two_layer_gradients(params, x, t)[0], value)
+        assert relative_error(grads[key], numeric) < 1e-7, f"d loss / d {key} disagrees with the numerical gradient"
+    tp = {k: tf.Variable(v) for k, v in params.items()}
+    with tf.GradientTape() as tape:
+        h = tf.sigmoid(tf.constant(x) @ tp["W1"] + tp["b1"])
+        tf_loss = 0.5 * tf.reduce_sum((tf.sigmoid(h @ tp["W2"] + tp["b2"]) - t) ** 2)
+    tf_grads = tape.gradient(tf_loss, tp)
+    assert np.isclose(loss, float(tf_loss), rtol=1e-12)
+    for key in params:
+        assert relative_error(grads[key], tf_grads[key].numpy()) < 1e-7, f"d loss / d {key} disagrees with the tape"
+
+
+def test_one_hidden_layer_approximates_better_with_more_units():
+    x = np.linspace(-3, 3, 400)
+    target = lambda v: np.sin(3 * v) + 0.3 * v**2
+    errors = [np.max(np.abs(one_hidden_layer_fit(target, h, x) - target(x))) for h in (4, 16, 64)]
+    assert errors[0] > errors[1] > errors[2] and errors[2] < 0.01
+
+
+def test_one_hidden_layer_fit_names_bad_arguments():
+    with pytest.raises(ValueError, match="hidden"):
+        one_hidden_layer_fit(np.sin, 0, np.linspace(0, 1, 5))
+    with pytest.raises(ValueError, match="1 axis"):
+        one_hidden_layer_fit(np.sin, 3, np.zeros((2, 2)))

@@ -10,6 +10,7 @@ Plumbing
 - ``show``          ``show_source(obj)``: the one way a notebook shows the package code it teaches
 - ``checks``        the boundary checks (input contracts) public functions and layers use
 - ``contents``      the chapter list, contents table and environment check [00]
+- ``glossary``      the one glossary (English, 中文, meaning, chapter) and the one notation [all]
 - ``figures``       every static figure and the shared colours: the decision boundary, the
                     mosaic, confusion matrix / mistakes, timeline, pipelines, XOR, im2col,
                     filters, feature maps, loss surfaces [00-09]

@@ -387,7 +387,7 @@ class MSELoss(Layer):
 
 # --- chapter 05: batch normalization and dropout --------------------------------------------
 class BatchNorm(Layer):
-    """Batch normalization (批归一化) over features: x (N, D) or (N, C, ...) -> gamma * x_hat + beta, same shape.
+    """Batch normalisation (批量规范化) over features: x (N, D) or (N, C, ...) -> gamma * x_hat + beta, same shape.
 
     Training mode normalizes with the mini-batch mean and (biased) variance over every
     axis except axis 1 and updates the running averages
@@ -455,7 +455,7 @@ class BatchNorm(Layer):
 
 
 class Dropout(Layer):
-    """Inverted dropout (随机失活): at train time keep each unit with probability 1 - rate and scale by 1 / (1 - rate).
+    """Inverted dropout (暂退法): at train time keep each unit with probability 1 - rate and scale by 1 / (1 - rate).
 
     At inference (``train=False``) it is the identity, exactly as Keras' ``Dropout(rate)``;
     the scaling keeps the expected activation unchanged. ``fixed_mask=True`` draws the

@@ -1,4 +1,6 @@
-"""Networks built from :mod:`dlnotes.layers`: ``Sequential`` and the builders ``MLP`` (多层感知机) and ``simple_cnn``.
+"""Networks built from :mod:`dlnotes.layers`: ``Sequential`` and the builders ``MLP`` (多层感知机) and ``simple_cnn``;
+the seed notes' 2-4-1 sigmoid network with its backward pass written out (chapter 04, checked in 07);
+and a one-hidden-layer ReLU fit that shows universal approximation (chapter 02).
 
 A :class:`Sequential` runs its layers forward, the loss layer on top, and backward in
 reverse order (误差反向传播). Its ``params`` and ``grads`` are flat dicts
@@ -15,12 +17,13 @@ import numpy as np
 
 from dlnotes import checks
 from dlnotes.conv import output_size
-from dlnotes.functions import softmax
+from dlnotes.functions import sigmoid, softmax
 from dlnotes.initializers import INITIALIZERS, initialize
 from dlnotes.layers import (ACTIVATION_LAYERS, Affine, BatchNorm, Conv2D, Dropout, InputFeatures, Layer, MaxPool2D,
                             MSELoss, ReLU, SoftmaxWithLoss)
 
-__all__ = ["LOSS_LAYERS", "MLP", "Sequential", "simple_cnn"]
+__all__ = ["LOSS_LAYERS", "MLP", "Sequential", "hidden_kinks", "one_hidden_layer_fit", "simple_cnn",
+           "two_layer_forward", "two_layer_gradients"]
 
 LOSS_LAYERS = {"softmax": SoftmaxWithLoss, "mse": MSELoss}
 """Loss name -> loss layer: softmax + cross-entropy (classification), squared error (regression)."""
@@ -171,6 +174,54 @@ class Sequential:
         inner = ", ".join(repr(layer) for layer in self.layers)
         l1 = f", l1={self.l1}" + (", l1_proximal=True" if self.l1_proximal else "") if self.l1 else ""
         return f"Sequential([{inner}], l2={self.l2}{l1})"
+
+
+def two_layer_forward(params: dict, x):
+    """The seed notes' 2-H-1 sigmoid network, forward [04]: hidden outputs z1 (N, H) and outputs y (N, 1).
+
+    ``params`` holds W1 (2, H), b1 (H,), W2 (H, 1), b2 (1,); ``x`` is (N, 2).
+    """
+    x = checks.array(x, "x", "two_layer_forward", ndim=2)
+    missing = sorted({"W1", "b1", "W2", "b2"} - set(params))
+    if missing:
+        checks.fail("two_layer_forward", "params", "a dict with W1, b1, W2, b2", f"no {', '.join(missing)}", KeyError)
+    z1 = sigmoid(x @ params["W1"] + params["b1"])
+    return z1, sigmoid(z1 @ params["W2"] + params["b2"])
+
+
+def two_layer_gradients(params: dict, x, t):
+    """Loss 0.5 * sum((y - t)**2) of :func:`two_layer_forward` and its gradients, backprop written out [04].
+
+    ``t`` is (N, 1); returns ``(loss, grads)`` with ``grads`` keyed like ``params``.
+    """
+    z1, y = two_layer_forward(params, x)
+    t = checks.array(t, "t", "two_layer_gradients", shape=y.shape, hint="targets (N, 1), one per sample")
+    delta2 = (y - t) * y * (1 - y)                        # dL/da2 (N, 1)
+    delta1 = (delta2 @ params["W2"].T) * z1 * (1 - z1)    # dL/da1 (N, H): W2 of the forward pass
+    grads = {"W2": z1.T @ delta2, "b2": delta2.sum(axis=0), "W1": x.T @ delta1, "b1": delta1.sum(axis=0)}
+    return 0.5 * float(np.sum((y - t) ** 2)), grads
+
+
+def hidden_kinks(x, hidden: int) -> np.ndarray:
+    """The kinks c_j (hidden,) of :func:`one_hidden_layer_fit`: spread evenly from min(x), below max(x)."""
+    x = checks.array(x, "x", "hidden_kinks", ndim=1, finite=True)
+    if x.size < 2:
+        checks.fail("hidden_kinks", "x", "at least 2 points", f"shape {x.shape}")
+    hidden = checks.integer(hidden, "hidden", "hidden_kinks", minimum=1)
+    return np.linspace(x.min(), x.max(), hidden, endpoint=False)
+
+
+def one_hidden_layer_fit(target, hidden: int, x):
+    """Outputs (N,) on x (N,) of a 1-hidden-layer ReLU network fitted to ``target`` [02].
+
+    Hidden unit j is relu(x - c_j) (weight 1, bias -c_j, kinks from :func:`hidden_kinks`); the
+    output layer's weights and bias are the least-squares fit to ``target(x)``.
+    """
+    x = checks.array(x, "x", "one_hidden_layer_fit", ndim=1, finite=True)
+    c = hidden_kinks(x, hidden)
+    z = np.column_stack([np.maximum(0.0, x[:, None] - c), np.ones_like(x)])   # hidden outputs, plus 1 for the bias
+    v, *_ = np.linalg.lstsq(z, target(x), rcond=None)                         # output weights by least squares
+    return z @ v
 
 
 # --- builders ------------------------------------------------------------------------------------

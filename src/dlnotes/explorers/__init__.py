@@ -12,8 +12,9 @@ module                    ch.   explorers
 ``blit``                        ``BlitExplorer``: redraw only the artists that move
 ``neuron``                00    ``neuron_explorer``
 ``perceptron``            01    ``decision_line_explorer``, ``learning_rule_explorer``
-``activations``           02    ``activation_explorer``, ``vanishing_gradient_explorer``
-``softmax_loss``          03    ``softmax_explorer``, ``loss_explorer``
+``activations``           02    ``activation_explorer``, ``vanishing_gradient_explorer``,
+                                ``universal_approximation_explorer``
+``softmax_loss``          03    ``softmax_explorer``, ``loss_explorer``, ``logit_gradient_explorer``
 ``descent``               03    ``derivative_explorer``, ``descent_explorer``, ``minibatch_explorer``
 ``backprop``              04    ``graph_explorer`` (and ``draw_graph``, the graph drawing)
 ``playground``            04    ``playground``

@@ -1,6 +1,8 @@
-"""Chapter 02 explorers: an activation function (激活函数) and its slope; gradients through a deep chain.
+"""Chapter 02 explorers: an activation function (激活函数) and its slope; gradients through a deep chain;
+one hidden layer approximating a function (通用近似定理).
 
-The functions live in :mod:`dlnotes.functions`, the deep chain in :mod:`dlnotes.depth`.
+The functions live in :mod:`dlnotes.functions`, the deep chain in :mod:`dlnotes.depth`, the
+one-hidden-layer fit behind the universal-approximation explorer in :mod:`dlnotes.network`.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from matplotlib.ticker import MaxNLocator
 from dlnotes.depth import chain_gradients
 from dlnotes.explorers.base import Explorer, dropdown, few_log_ticks, figure, int_slider, register, slider
 from dlnotes.functions import ACTIVATIONS
+from dlnotes.network import hidden_kinks, one_hidden_layer_fit
 
-__all__ = ["LEAKY_ALPHA", "activation_explorer", "vanishing_gradient_explorer"]
+__all__ = ["LEAKY_ALPHA", "activation_explorer", "universal_approximation_explorer", "vanishing_gradient_explorer"]
 
 LEAKY_ALPHA = 0.1
 """Slope of leaky ReLU for x < 0 in the explorers (0.01 is common but hard to see on a plot)."""
@@ -152,3 +155,49 @@ def vanishing_gradient_explorer():
     }
     explorer = Explorer(update, controls, fig, title="Vanishing gradients in a deep chain")
     return explorer
+
+
+APPROXIMATION_TARGETS = {
+    "sin(3x) + 0.3x²": lambda x: np.sin(3 * x) + 0.3 * x**2,
+    "|x|": np.abs,
+    "step": lambda x: (x > 0).astype(float),
+    "sin(8x): fast wiggles": lambda x: np.sin(8 * x),
+}
+"""Functions the universal-approximation explorer fits, by label."""
+
+
+@register
+def universal_approximation_explorer():
+    """Hidden-units slider: one hidden layer of ReLU hinges, output layer fitted, against a 1-D target."""
+    fig, ax = figure(figsize=(6.4, 3.4))
+    x = np.linspace(-3, 3, 600)
+    (target_line,) = ax.plot([], [], color="0.7", lw=4, label="target")
+    (fit_line,) = ax.plot([], [], color="C1", lw=1.8, label="network")
+    kinks = ax.scatter([], [], marker="|", s=60, color="C0", label="kinks c_j")
+    ax.set_xlim(-3, 3)
+    ax.set_xlabel("x")
+    ax.legend(loc="upper center", fontsize=8, ncol=3)
+    title = ax.set_title("")
+
+    def update(hidden, target):
+        f = APPROXIMATION_TARGETS[target]
+        t, y = f(x), one_hidden_layer_fit(f, hidden, x)
+        target_line.set_data(x, t)
+        fit_line.set_data(x, y)
+        c = hidden_kinks(x, hidden)
+        lo, hi = min(t.min(), y.min()), max(t.max(), y.max())
+        pad = 0.15 * (hi - lo) + 0.1
+        ax.set_ylim(lo - pad, hi + 2 * pad)
+        kinks.set_offsets(np.column_stack([c, np.full_like(c, lo - 0.6 * pad)]))
+        err = float(np.max(np.abs(y - t)))
+        title.set_text(f"{hidden} hidden ReLU units, largest error {err:.3g}")
+        msg = f"largest error {err:.3g} with {hidden} hidden units ({hidden + 1} output weights fitted)"
+        if target == "step":
+            msg += " — a jump is not continuous: the error next to it never goes away, it only gets narrower."
+        return msg
+
+    controls = {
+        "hidden": int_slider("hidden units", 1, 64, 4),
+        "target": dropdown("target function", list(APPROXIMATION_TARGETS), "sin(3x) + 0.3x²"),
+    }
+    return Explorer(update, controls, fig, title="One hidden layer approximates a function")

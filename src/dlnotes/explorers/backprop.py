@@ -19,9 +19,9 @@ def neuron_expression(x=2.0, w=-1.5, b=1.0, t=1.0) -> Value:
     x, w, b, t = Value(x, label="x"), Value(w, label="w"), Value(b, label="b"), Value(t, label="t")
     wx = w * x
     wx.label = "w·x"
-    z = wx + b
-    z.label = "z"
-    y = z.sigmoid()
+    a = wx + b
+    a.label = "a"
+    y = a.sigmoid()
     y.label = "y"
     d = y - t
     d.label = "y−t"
