@@ -36,7 +36,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from dlnotes.config import size
-from dlnotes.data import REGRESSION_DATASETS, make_toy
+from dlnotes.data import make_toy
 from dlnotes.explorers.base import button, checkbox, dropdown, figure, int_slider, log_slider, register, slider
 from dlnotes.explorers.blit import BlitExplorer, Blitter, PixelImage
 from dlnotes.figures import BOUNDARY_CMAP, CLASS_COLORS, DecisionBoundary, boundary_extent, plane_grid
