@@ -180,6 +180,14 @@ def test_network_picture_has_a_tile_per_neuron_and_a_line_per_weight(pg):
     assert np.all(np.diff(widths[np.argsort(np.abs(w))]) >= -1e-12), "thicker line, larger |weight|"
     colors = picture.lines.get_colors()
     assert np.all((colors[:, 2] > colors[:, 0]) == (w > 0)), "blue positive, orange negative"
+    state = pg.state
+    state.net.layers[1].params["b"][:] = [-3, 3, 0, 0, 0]  # first hidden layer's biases
+    pg.refresh()
+    T, b = picture.tile, max(3, picture.tile // 5)
+    for i, (blue, orange) in enumerate(((False, True), (True, False))):
+        r, q = picture.positions[1][i]
+        corner = picture.canvas[r + T - b + 1, q + 1, :3].astype(int)
+        assert (corner[2] > corner[0]) == blue and (corner[0] > corner[2]) == orange, "the bias square's colour"
 
 
 def test_l1_zeroes_weights_exactly_and_the_picture_shows_it():

@@ -259,6 +259,10 @@ class PlaygroundState:
         """The weight matrices, input side first (the lines of the network picture)."""
         return [layer.W for layer in self.net.layers if isinstance(layer, Affine)]
 
+    def biases(self) -> list:
+        """The bias vectors, input side first (the small squares in the neuron tiles)."""
+        return [layer.b for layer in self.net.layers if isinstance(layer, Affine)]
+
 
 def check_settings(v: dict) -> None:
     """Raise a clear ValueError / TypeError for a setting the playground cannot take."""
@@ -301,13 +305,18 @@ def _nice_ceiling(v: float) -> float:
 
 
 _LUT = BOUNDARY_CMAP(np.linspace(0.0, 1.0, 256))[:, :3]
+_LUT_U8 = (_LUT * 255 + 0.5).astype(np.uint8)
+
+
+def _lut_index(a) -> np.ndarray:
+    """Index into :data:`_LUT` of values in [-1, 1] (orange -1, white 0, blue +1); NaN is white."""
+    return np.clip(np.nan_to_num((np.asarray(a) + 1.0) * 127.5, nan=127.5), 0, 255).astype(np.intp)
 
 
 def _signed_rgb(a: np.ndarray) -> np.ndarray:
     """Per-column colour of a signed map (..., n): orange negative, white 0, blue positive, scaled by max |a|."""
     scale = np.maximum(np.nanmax(np.abs(a), axis=tuple(range(a.ndim - 1))), 1e-12)
-    idx = np.clip(np.nan_to_num((a / scale + 1.0) * 127.5, nan=127.5), 0, 255).astype(np.intp)
-    return _LUT[idx]
+    return _LUT[_lut_index(a / scale)]
 
 
 class NetworkPicture:
@@ -371,13 +380,20 @@ class NetworkPicture:
                 self.labels.append(self.ax.text(q - 0.15 * T, r + T / 2, name, ha="right", va="center", fontsize=7))
         return True
 
-    def show(self, columns, weights) -> None:
-        """Fill the tiles with ``columns`` (per column an RGB array (T, T, n, 3)) and colour the weight lines."""
+    def show(self, columns, weights, biases=()) -> None:
+        """Fill the tiles with ``columns`` (per column an RGB array (T, T, n, 3)), mark each neuron's bias
+        (``biases``: one vector per column after the inputs) in its tile's lower-left corner, as
+        TensorFlow Playground does, and colour the weight lines."""
+        T = self.tile
+        b = max(3, T // 5)
         for c, rgb in enumerate(columns):
-            T = self.tile
             rgb = (np.clip(rgb, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+            bias = _LUT_U8[_lut_index(np.tanh(biases[c - 1]))] if 0 < c <= len(biases) else None
             for i, (r, q) in enumerate(self.positions[c]):
                 self.canvas[r:r + T, q:q + T, :3] = rgb[:, :, i]
+                if bias is not None:
+                    self.canvas[r + T - b:r + T, q:q + b, :3] = 40  # a dark frame, then the bias colour
+                    self.canvas[r + T - b + 1:r + T - 1, q + 1:q + b - 1, :3] = bias[i]
         self.image.set_data(self.canvas)
         if weights:
             w = np.concatenate([np.asarray(W).ravel() for W in weights])
@@ -512,11 +528,11 @@ class PlaygroundView:
             tiles.append(_signed_rgb(maps))
         if state.regression:
             o = np.clip(out.reshape(G, G, 1), -1, 1)[::-k, ::k][: self.network.tile, : self.network.tile]
-            tiles.append(_LUT[np.clip((np.nan_to_num(o) + 1) * 127.5, 0, 255).astype(np.intp)])
+            tiles.append(_LUT[_lut_index(o)])
         else:
             p = out.reshape(G, G, -1)[::-k, ::k][: self.network.tile, : self.network.tile]
             tiles.append(1.0 - p[..., None] * (1.0 - CLASS_COLORS[: p.shape[-1]]))  # white -> class colour
-        self.network.show(tiles, state.weights())
+        self.network.show(tiles, state.weights(), state.biases())
         if column is None or column == len(cols):  # the output, large
             if state.regression:
                 self.boundary.show_values(out, discrete=discretize)
