@@ -289,6 +289,10 @@ def test_bad_settings_are_clear_errors():
         playground({"hidden_layers": 7})
     with pytest.raises(TypeError, match="x1 must be True or False"):
         playground({"x1": "yes"})
+    with pytest.raises(ValueError, match=r"reg_rate must be one of \[0.0, 0.0001"):
+        playground({"reg_rate": 0.005})
+    with pytest.raises(ValueError, match="picture must be 'output' or 'column:neuron'"):
+        playground({"picture": "neuron 3"})
     state = PlaygroundState()
     with pytest.raises(ValueError, match="activation must be one of"):
         state.configure(activation="swish")

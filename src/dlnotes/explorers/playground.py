@@ -26,6 +26,7 @@ training loop, and redraw by blitting (:mod:`dlnotes.explorers.blit`). The featu
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 
@@ -270,12 +271,12 @@ def check_settings(v: dict) -> None:
     if unknown:
         raise ValueError(f"playground: unknown setting(s) {unknown}; the settings are {list(DEFAULTS)}")
     choices = {"dataset": DATASETS.values(), "activation": ACTIVATIONS.values(), "optimizer": PLAYGROUND_OPTIMIZERS,
-               "regularization": REGULARIZATIONS.values()}
+               "regularization": REGULARIZATIONS.values(), "reg_rate": REG_RATES}
     for key, allowed in choices.items():
         if v[key] not in list(allowed):
             raise ValueError(f"playground: {key} must be one of {sorted(allowed)}, got {v[key]!r}")
-    ranges = {"noise": (0.0, 0.5), "test_ratio": (0.1, 0.9), "dropout": (0.0, 0.9), "learning_rate": (1e-6, 10.0),
-              "reg_rate": (0.0, 10.0), "batch_size": (1, 64), "hidden_layers": (0, MAX_LAYERS),
+    ranges = {"noise": (0.0, 0.5), "test_ratio": (0.1, 0.9), "dropout": (0.0, 0.9), "learning_rate": (1e-4, 10.0),
+              "batch_size": (1, 64), "hidden_layers": (0, MAX_LAYERS),
               "neurons": (1, MAX_NEURONS)}
     for key, (lo, hi) in ranges.items():
         value = v[key]
@@ -286,6 +287,9 @@ def check_settings(v: dict) -> None:
     for key in (*FEATURES, "discretize", "show_test"):
         if not isinstance(v[key], (bool, np.bool_)):
             raise TypeError(f"playground: {key} must be True or False, got {v[key]!r}")
+    picture = v["picture"]
+    if not (isinstance(picture, str) and (picture == "output" or re.fullmatch(r"\d+:\d+", picture))):
+        raise ValueError(f"playground: picture must be 'output' or 'column:neuron' such as '1:0', got {picture!r}")
 
 
 def _describe_change(keys, s) -> str:
