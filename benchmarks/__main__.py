@@ -393,7 +393,7 @@ def summary(mach, notebooks, explorers, browser, training) -> str:
         if nbrows:
             md += [""] + _table(["notebook", "open s", "Run All Cells s", "failures"], nbrows)
     if training:
-        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09)", ""]
+        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09, 11)", ""]
         for name, t in training.items():
             if t["status"] != "ok":
                 md.append(f"- `{name}`: failed: {t['error']}")

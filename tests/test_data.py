@@ -243,3 +243,25 @@ def test_overfitting_data_has_few_training_and_many_test_points():
     assert split.x_train.shape == (40, 2) and split.x_test.shape == (500, 2)
     assert np.array_equal(split.x_train, data.overfitting_data().x_train), "seeded"
 
+
+def test_sine_windows_are_seeded_noisy_waves_with_their_next_value():
+    a = data.sine_windows(n=200, steps=15, noise=0.1, seed=3)
+    b = data.sine_windows(n=200, steps=15, noise=0.1, seed=3)
+    assert a.x_train.shape == (150, 15, 1) and a.y_test.shape == (50,)
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    assert np.all(np.abs(a.y_train) <= 1.0), "the next value of a wave with amplitude at most 1"
+    clean = data.sine_windows(n=200, steps=15, noise=0.0, seed=3)
+    # A sine obeys s[t+1] = c s[t] - s[t-1] with c = 2 cos(angle per step), one c per wave:
+    # fit c on the 15 steps, then the target must be the step that follows.
+    x = clean.x_train[:, :, 0]
+    c = np.sum((x[:, 2:] + x[:, :-2]) * x[:, 1:-1], axis=1) / np.sum(x[:, 1:-1] ** 2, axis=1)
+    assert np.allclose(x[:, 2:], c[:, None] * x[:, 1:-1] - x[:, :-2], atol=1e-9), "each sample is one sine wave"
+    assert np.allclose(clean.y_train, c * x[:, -1] - x[:, -2], atol=1e-9), "the target is the wave's next value"
+    assert not np.allclose(a.x_train, clean.x_train), "noise > 0 moves the observed steps"
+
+
+def test_sine_windows_reject_bad_arguments():
+    with pytest.raises(ValueError, match="sine_windows: steps must be an integer at least 2, got 1"):
+        data.sine_windows(steps=1)
+    with pytest.raises(ValueError, match="sine_windows: noise must be a finite number"):
+        data.sine_windows(noise=-1)

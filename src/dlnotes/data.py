@@ -312,7 +312,8 @@ def seed_points():
 
 @dataclass(frozen=True)
 class Split:
-    """A train/test split: x_* (N, 2) float, y_* (N,) int labels (float targets for a regression set)."""
+    """A train/test split: inputs x_* and targets y_* (the 2-D toy sets: x (N, 2) float, y (N,) int labels,
+    or float targets for a regression set)."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -461,6 +462,23 @@ TOY_DATASETS = {
 
 REGRESSION_DATASETS = ("plane", "multi_gaussian")
 """The toy sets whose targets are real numbers (regression), not classes."""
+
+
+def sine_windows(n=2000, steps=20, noise=0.1, *, test_ratio=0.25, seed=0) -> Split:
+    """Noisy sine waves and the value that comes next: a sequence task where order matters (chapter 11).
+
+    Each sample is a sine of random amplitude (0.5-1), frequency (0.03-0.12 cycles per step)
+    and phase, observed for ``steps`` steps with Gaussian ``noise``: x (n, steps, 1). The
+    target y (n,) is the wave's next value, without noise.
+    """
+    n, noise, test_ratio, rng = _check("sine_windows", n, noise, test_ratio, seed)
+    steps = checks.integer(steps, "steps", "sine_windows", minimum=2)
+    amplitude = rng.uniform(0.5, 1.0, (n, 1))
+    frequency = rng.uniform(0.03, 0.12, (n, 1))
+    phase = rng.uniform(0, 2 * np.pi, (n, 1))
+    wave = amplitude * np.sin(2 * np.pi * frequency * np.arange(steps + 1) + phase)  # (n, steps + 1)
+    x = wave[:, :-1] + noise * rng.normal(size=(n, steps))
+    return _split(x[:, :, None], wave[:, -1], test_ratio, rng)
 
 
 def make_toy(name: str, n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:

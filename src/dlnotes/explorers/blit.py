@@ -64,7 +64,7 @@ class Blitter:
         else:
             canvas.restore_region(self._background)
         renderer = canvas.get_renderer()
-        for artist in self.dynamic:
+        for artist in sorted(self.dynamic, key=lambda a: a.get_zorder()):  # as a full draw would order them
             artist.draw(renderer)
         if self._layer is not None:
             gc = renderer.new_gc()
