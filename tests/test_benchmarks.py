@@ -104,3 +104,13 @@ def test_chapter_10_record_shows_the_numbers_prose_may_quote():
     assert "| autoencoder 784-256-64-**2**-64-256-784, trained in 60 s | 0.0382 |" in md
     assert "| PCA, 2 components | 0.0557 |" in md and "4/8" in md and "8/8" in md
     assert "as 9 different digits" in md and "57%" in md
+
+
+def test_summary_shows_the_playgrounds_frame_rate_and_its_cost_split():
+    mach = {"date": "2026-01-01", "cpu": "cpu", "cores": 2, "ram_gib": 8, "python": "3.11"}
+    browser = {"chromium": "1", "moves_per_control": 1, "suite_wall_s": 1, "explorers": [], "notebooks": [],
+               "playing": [{"config": "circle (default)", "fps": 16.2, "median_frame_ms": 61.0,
+                            "kernel": {"train_ms": 5, "update_ms": 2, "render_ms": 12, "encode_ms": 8, "other_ms": 1,
+                                       "total_ms": 28}}]}
+    md = summary(mach, None, None, browser, None)
+    assert "| circle (default) | 16.2 | 61.0 | 5 | 2 | 12 | 8 | 1 | 28 | 33.0 |" in md

@@ -24,9 +24,10 @@ Numerics and models (numpy)
 - ``descent``       gradient descent, mini-batch SGD, optimiser trajectories on 2-D surfaces [03, 05]
 - ``autograd``      the scalar autograd engine ``Value`` [04]
 - ``layers``        EVERY numpy layer, all subclassing one ``Layer``: Affine, ReLU, Sigmoid, Tanh,
-                    Identity, SoftmaxWithLoss [04], BatchNorm, Dropout [05], Conv2D, MaxPool2D,
-                    AvgPool2D [06]
-- ``network``       Sequential, MLP, simple_cnn (network builders) [04, 06]
+                    Identity, SoftmaxWithLoss, InputFeatures (x1², sin πx1, ...), MSELoss [04],
+                    BatchNorm, Dropout [05], Conv2D, MaxPool2D, AvgPool2D [06]
+- ``network``       Sequential (with the L1 / L2 weight penalty), MLP, simple_cnn (network
+                    builders) [04, 06]
 - ``training``      THE one numpy training loop: ``train``, ``Trainer`` (step-wise),
                     ``EarlyStopping`` [04, 05]
 - ``optimizers``    numpy SGD, Momentum, AdaGrad, RMSProp, Adam; ``OPTIMIZERS`` + ``make_optimizer`` [05]

@@ -284,15 +284,16 @@ class Explorer:
             return
         self.refresh()
 
-    def animate(self, play: W.Play, frame, *, stop=None) -> None:
+    def animate(self, play: W.Play, frame, *, stop=None, gap: float = 0.5, after=None) -> None:
         """Run ``frame(**values)`` on every tick of ``play`` (a :func:`play_button`), guarded and rendered like a button.
 
         The browser sends a tick every ``play.interval`` ms whatever the kernel is doing; when frames
-        take longer, ticks queue up. While playing, ticks that arrive within ``min_tick_gap`` (half an
-        interval) of the last frame's end are dropped, so pause is immediate. The stop button rewinds
-        the value to 0: not a frame. When ``stop()`` is true, playing is switched off.
+        take longer, ticks queue up and arrive in a burst right after a frame. While playing, ticks
+        within ``min_tick_gap`` (``gap`` intervals) of the last frame's end are dropped, so pause acts
+        at once. The stop button rewinds the value to 0: not a frame. When ``stop()`` is true, playing
+        is switched off. ``after(ms)`` is called with each frame's wall time (update + render).
         """
-        self.min_tick_gap = 0.5 * play.interval / 1000.0
+        self.min_tick_gap = gap * play.interval / 1000.0
         last_end = [0.0]
 
         def on_tick(change):
@@ -302,8 +303,11 @@ class Explorer:
                 play.playing = False
             if play.playing and time.perf_counter() - last_end[0] < self.min_tick_gap:
                 return
+            t0 = time.perf_counter()
             self._guarded(frame, progress=False)
             last_end[0] = time.perf_counter()
+            if after is not None:
+                after((last_end[0] - t0) * 1e3)
 
         play.observe(on_tick, names="value")
 
