@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dlnotes.autograd import Value, draw_graph, graph_explorer, neuron_expression, topological_order
-from dlnotes.explorer import figure, randomize
+from dlnotes.autograd import Value, draw_graph, neuron_expression, topological_order
+from dlnotes.explorer import figure
 from dlnotes.functions import relative_error
 
 tf = pytest.importorskip("tensorflow")
@@ -123,25 +122,3 @@ def test_draw_graph_shows_every_labelled_node_with_data_and_grad():
     assert drawing.texts[labels.index("w")].get_text() != w_box
 
 
-def test_graph_explorer_every_control_changes_the_picture():
-    before = len(plt.get_fignums())
-    ex = graph_explorer()
-    assert ex.error is None
-    for name, value in {"x": -2.0, "w": 2.5, "b": -1.0, "t": 0.0, "backward": False}.items():
-        png = ex.png
-        ex.set(**{name: value})
-        assert ex.error is None and ex.png != png, name
-    rng = np.random.default_rng(0)
-    for _ in range(200):
-        randomize(ex, rng)
-        assert ex.error is None and ex.warnings == []
-    assert len(plt.get_fignums()) == before
-
-
-def test_graph_explorer_blitted_frames_match_a_full_redraw():
-    ex = graph_explorer()
-    ex.set(w=0.7, b=-2.0)
-    fast = ex.png
-    ex.blitter.stale = True
-    ex.refresh()
-    assert ex.png == fast, "only the boxes change, and the cached background must not leave stale pixels"

@@ -9,13 +9,11 @@ import pytest
 
 from dlnotes.descent import (
     CRITICAL_LR,
-    derivative_explorer,
     descent_explorer,
     gradient_descent,
     iterations_per_epoch,
     line_loss,
     line_loss_grad,
-    minibatch_explorer,
     minibatch_sgd,
     minibatches,
     numerical_derivative,
@@ -24,7 +22,6 @@ from dlnotes.descent import (
     square_sum_grad,
 )
 from dlnotes.functions import numerical_gradient, relative_error
-from explorer_checks import assert_each_control_changes_the_figure, assert_survives_random_settings
 
 
 # --- derivatives -------------------------------------------------------------------------------
@@ -159,19 +156,6 @@ def test_minibatch_divergence_is_reported():
 
 
 # --- explorers -------------------------------------------------------------------------------
-FACTORIES = [derivative_explorer, descent_explorer, minibatch_explorer]
-
-
-@pytest.mark.parametrize("factory", FACTORIES)
-def test_each_control_changes_the_figure(factory):
-    assert_each_control_changes_the_figure(factory)
-
-
-@pytest.mark.parametrize("factory", FACTORIES)
-def test_explorer_survives_200_random_settings(factory):
-    assert_survives_random_settings(factory)
-
-
 def test_descent_explorer_says_converged_oscillating_and_diverged():
     e = descent_explorer()
     e.set(function="x0² + x1²", lr=0.1, steps=100)

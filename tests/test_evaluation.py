@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from dlnotes import evaluation as ev
-from dlnotes.explorer import figure, randomize
+from dlnotes.explorer import figure
 
 
 def test_confusion_matrix_counts_true_rows_and_predicted_columns():
@@ -100,25 +100,3 @@ def test_mosaic_tiles_channels_into_one_image():
     assert tiles.shape == (8 * 6 - 1, 8 * 6 - 1)
     assert np.nanmin(tiles) == 0 and np.nanmax(tiles) == 1
 
-
-def test_feature_map_explorer_redraws_for_every_control_and_survives_random_settings(shared_data):
-    from dlnotes.keras_models import cnn
-
-    images = np.random.default_rng(0).random((4, 28, 28, 1)).astype(np.float32)
-    e = ev.feature_map_explorer(cnn(), images, labels=[0, 1, 2, 3])
-    assert e.error is None
-    png = e.png
-    e.set(digit=2)
-    assert e.png != png
-    png = e.png
-    e.set(view="filters")
-    assert e.png != png
-    before = len(plt.get_fignums())
-    rng = np.random.default_rng(0)
-    times = []
-    for _ in range(200):
-        randomize(e, rng)
-        assert e.error is None and e.warnings == []
-        times.append(e.last_update_ms)
-    assert len(plt.get_fignums()) == before
-    print(f"feature_map_explorer median update {np.median(times):.1f} ms")

@@ -1,4 +1,4 @@
-"""The shared explorer helper, and a sweep over every registered explorer in the package."""
+"""The shared explorer helper (every registered explorer passes tests/test_explorer_contract.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from ipywidgets.widgets.widget import _instances as live_widgets
+
 from dlnotes import explorer as ex
+from explorer_checks import live_figures, randomize
 
 
 def _sine(expensive=False):
@@ -92,23 +95,47 @@ def test_randomize_stays_inside_each_control():
     e, _, _ = _sine()
     rng = np.random.default_rng(0)
     for _ in range(50):
-        v = ex.randomize(e, rng)
+        v = randomize(e, rng)
         assert 0.5 <= v["freq"] <= 5 and 1e-4 * 0.999 <= v["lr"] <= 1.0001 and v["kind"] in ("sin", "bad")
 
 
-# --- every explorer the package registers (chapter tests go further: 200 random settings) ---
-REGISTRY = ex.discover()
+# --- close() and re-running a cell -------------------------------------------------------------
+def _in_cell(monkeypatch, cell, run):
+    """Pretend the notebook runs ``cell`` (request ``run``), as JupyterLab's execute requests say."""
+    monkeypatch.setattr(ex, "_running_cell", lambda: (cell, run))
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_registered_explorer_builds_and_survives_random_settings(name):
-    before = len(plt.get_fignums())
-    e = REGISTRY[name]()
-    assert e.png.startswith(b"\x89PNG"), f"{name} did not render"
-    assert e.error is None, f"{name} fails on its default settings: {e.error}"
-    if not e.expensive:  # training explorers are exercised by their chapter's tests
-        rng = np.random.default_rng(1)
-        for _ in range(5):
-            ex.randomize(e, rng)
-            assert not e.warnings, f"{name} warned: {e.warnings}"
-    assert len(plt.get_fignums()) == before, f"{name} leaked pyplot figures"
+def test_close_releases_the_widgets_and_the_figure(monkeypatch):
+    import IPython.display
+
+    widgets, figures = len(live_widgets), live_figures()
+    e, _, _ = _sine()
+    assert len(live_widgets) > widgets and live_figures() == figures + 1
+    e.close()
+    assert e.closed and len(live_widgets) == widgets and live_figures() == figures
+    e.refresh()  # a closed explorer ignores late events
+    e.close()  # closing twice is harmless
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    e._ipython_display_()
+    assert "was closed" in shown[0].data, "displaying a closed explorer says what happened"
+
+
+def test_rerunning_a_cell_closes_what_it_built_before_and_only_that(monkeypatch):
+    _in_cell(monkeypatch, "cell A", "run 1")
+    a1, _, _ = _sine()
+    a1_twin, _, _ = _sine()  # two explorers built by one run of a cell both stay
+    _in_cell(monkeypatch, "cell B", "run 2")
+    b, _, _ = _sine()  # another cell showing the same explorer keeps its own
+    assert not (a1.closed or a1_twin.closed or b.closed)
+    _in_cell(monkeypatch, "cell A", "run 3")  # cell A runs again
+    a2, _, _ = _sine()
+    assert a1.closed and a1_twin.closed
+    assert not a2.closed and not b.closed and b.error is None
+
+
+def test_outside_a_notebook_nothing_is_closed_behind_the_callers_back():
+    first, _, _ = _sine()
+    second, _, _ = _sine()
+    assert ex._running_cell() is None
+    assert not first.closed and not second.closed

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dlnotes.explorer import REGISTRY, randomize
+from dlnotes.explorer import REGISTRY
 from dlnotes.layers import Identity, ReLU, Sigmoid, Tanh
 from dlnotes.playground import Playground, PlaygroundState, playground
 
@@ -170,48 +169,6 @@ def test_a_huge_learning_rate_diverges_with_a_readable_message():
     ex.set(learning_rate=0.01)
     ex.buttons["reset"].click()
     assert not ex.state.diverged and "diverged" not in ex.status
-
-
-def test_every_control_changes_the_picture(pg):
-    pg.set(dataset="circle", noise=0.1, test_ratio=0.5, hidden_layers=2, neurons=4, activation="tanh",
-           learning_rate=0.1, batch_size=10, l2=0.0)
-    _tick(pg, 2)
-    new = {"dataset": "moons", "noise": 0.25, "test_ratio": 0.7, "hidden_layers": 1, "neurons": 12,
-           "activation": "relu", "learning_rate": 1.0, "batch_size": 3, "l2": 0.1}
-    for name, value in new.items():
-        png = pg.png
-        pg.set(**{name: value})
-        if name in ("learning_rate", "batch_size", "l2"):  # they act on the next frames
-            _tick(pg)
-        assert pg.error is None and pg.png != png, name
-
-
-def test_blitted_frames_match_a_full_redraw(pg):
-    pg.set(dataset="xor", hidden_layers=2, neurons=5)
-    _tick(pg, 2)
-    fast = pg.png
-    pg.blitter.stale = True
-    pg.refresh()
-    assert pg.png == fast, "the cached background must not leave stale pixels"
-
-
-def test_200_random_control_sequences_raise_nothing_and_leak_no_figures():
-    before = len(plt.get_fignums())
-    ex = playground()
-    rng = np.random.default_rng(4)
-    for _ in range(200):
-        randomize(ex, rng)
-        assert ex.error is None, ex.error
-        action = rng.integers(4)
-        if action == 0:
-            _tick(ex, int(rng.integers(1, 3)))
-        elif action == 1:
-            ex.buttons["step"].click()
-        elif action == 2:
-            ex.buttons["reset"].click()
-        assert ex.error is None, ex.error
-        assert ex.warnings == [], ex.warnings
-    assert len(plt.get_fignums()) == before
 
 
 def test_state_rejects_unknown_settings_clearly():

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from dlnotes import techniques as T
-from dlnotes.explorer import randomize
 from dlnotes.network import MLP
 from dlnotes.optimizers import SGD, Adam, Momentum, make_optimizer
-
-CHEAP = ["optimizer_explorer", "initializer_explorer", "early_stopping_explorer"]
-EXPENSIVE = ["regularization_explorer", "batchnorm_explorer"]
 
 
 # --- the numbers the chapter's prose claims --------------------------------------------------
@@ -127,64 +121,7 @@ def test_fit_snapshots_and_progress():
     assert set(hist) >= {"train_loss", "test_loss", "train_acc", "test_acc"}
 
 
-# --- explorers: controls, random settings, no leaks -------------------------------------------------
-def _other_values(w):
-    if isinstance(w, W.Checkbox):
-        return [not w.value]
-    if isinstance(w, (W.Dropdown, W.ToggleButtons)):
-        return [o[1] if isinstance(o, tuple) else o for o in w.options if (o[1] if isinstance(o, tuple) else o) != w.value]
-    if isinstance(w, W.FloatLogSlider):
-        return [w.base**w.max, w.base**w.min]
-    return [w.max, w.min, type(w.value)((w.min + w.max) / 2)]
-
-
-@pytest.mark.parametrize("name", CHEAP + EXPENSIVE)
-def test_every_control_changes_the_figure(name):
-    e = getattr(T, name)()
-    assert e.error is None, e.error
-    if "epochs" in e.controls:  # keep training short: epochs still changes, just within a small range
-        e.controls["epochs"].max = e.controls["epochs"].min + 2 * e.controls["epochs"].step
-        e.set(epochs=e.controls["epochs"].min)
-    for cname, w in e.controls.items():
-        start = dict(e.values)
-        before = e.png
-        changed = False
-        for v in _other_values(w):
-            e.set(**{cname: v})
-            assert e.error is None, f"{name}: {cname}={v!r} failed: {e.error}"
-            if e.png != before:
-                changed = True
-                break
-        assert changed, f"{name}: moving {cname} did not change the figure"
-        e.set(**start)
-
-
-@pytest.mark.parametrize("name", CHEAP)
-def test_cheap_explorer_survives_200_random_settings_without_leaking_figures(name):
-    before = len(plt.get_fignums())
-    e = getattr(T, name)()
-    rng = np.random.default_rng(0)
-    for _ in range(200):
-        values = randomize(e, rng)
-        assert e.error is None, f"{name} failed at {values}: {e.error}"
-        assert not e.warnings, f"{name} warned at {values}: {e.warnings}"
-    assert len(plt.get_fignums()) == before
-
-
-@pytest.mark.parametrize("name", EXPENSIVE)
-def test_expensive_explorer_survives_random_settings_without_leaking_figures(name):
-    before = len(plt.get_fignums())
-    e = getattr(T, name)()
-    e.controls["epochs"].max = e.controls["epochs"].min + e.controls["epochs"].step  # short runs
-    rng = np.random.default_rng(0)
-    for _ in range(12):
-        values = randomize(e, rng)
-        assert e.error is None, f"{name} failed at {values}: {e.error}"
-        assert not e.warnings, f"{name} warned at {values}: {e.warnings}"
-    assert e.progress.value == e.progress.max, "the progress bar reaches the end"
-    assert len(plt.get_fignums()) == before
-
-
+# --- explorers -------------------------------------------------------------------------------------
 def test_optimizer_explorer_reports_divergence_in_words():
     e = T.optimizer_explorer().set(lr=3.0, steps=300, surface="bowl")
     assert e.error is None and "SGD: diverged at step" in e.status

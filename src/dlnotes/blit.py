@@ -8,7 +8,6 @@ background and, on every later frame, restores it and draws just the moving arti
 
 from __future__ import annotations
 
-
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from dlnotes.explorer import Explorer, canvas_png, freeze_layout
@@ -21,7 +20,12 @@ class Blitter:
 
     def __init__(self, fig, dynamic):
         self.fig = fig
-        self.dynamic = list(dynamic)
+        # A full redraw paints an axes' spines over its content: so must a blitted frame.
+        holders = {a.axes for a in dynamic}
+        spines = [s for ax in fig.axes if ax in holders and ax.axison for s in ax.spines.values() if s not in dynamic]
+        # Painted in the order of a full redraw: axes by axes, each by zorder (ties keep the given order).
+        position = {ax: i for i, ax in enumerate(fig.axes)}
+        self.dynamic = sorted([*dynamic, *spines], key=lambda a: (position.get(a.axes, len(position)), a.get_zorder()))
         for artist in self.dynamic:
             artist.set_animated(True)  # skipped by a normal draw: they go on top of the background
         self.stale = True
@@ -50,9 +54,29 @@ class Blitter:
             artist.draw(renderer)
         return canvas_png(canvas)
 
+    def full_png(self) -> bytes:
+        """The same frame drawn the plain way: every artist in z-order, no cached background.
+
+        Tests compare it with :meth:`png`; ``make bench`` times both.
+        """
+        canvas = self.fig.canvas
+        if self._background is None:
+            freeze_layout(self.fig, canvas)  # as png() does, so both frames share one layout
+        for artist in self.dynamic:
+            artist.set_animated(False)
+        try:
+            canvas.draw()
+        finally:
+            for artist in self.dynamic:
+                artist.set_animated(True)
+        return canvas_png(canvas)
+
 
 class BlitExplorer(Explorer):
     """An Explorer whose figure is rendered by a :class:`Blitter` (pass ``blitter=``)."""
+
+    blitting = True
+    """False: every frame is a plain full redraw (``make bench`` compares the two)."""
 
     def __init__(self, update, controls, fig, *, blitter: Blitter, **kwargs):
         self.blitter = blitter
@@ -60,4 +84,4 @@ class BlitExplorer(Explorer):
 
     def _render(self) -> None:
         """Render through the blitter; sets ``png`` and the image widget like every explorer."""
-        self._show(self.blitter.png())
+        self._show(self.blitter.png() if self.blitting else self.blitter.full_png())

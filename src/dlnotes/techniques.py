@@ -126,7 +126,8 @@ def optimizer_explorer():
     ax.locator_params(nbins=5)  # fewer tick labels: text is most of the drawing time
     title = ax.set_title("")
 
-    blitter = Blitter(fig, [start, *lines.values(), title])  # contours, axes and legend are drawn once
+    stars = [star for _, star in contours.values()]  # the minima: on top of the paths
+    blitter = Blitter(fig, [start, *lines.values(), *stars, title])  # contours, axes and legend are drawn once
     drawn_surface = [None]
 
     def update(surface, lr, steps, **shown):
@@ -500,7 +501,7 @@ def early_stopping_explorer():
     ax_c.set_xlim(0, len(val) + 1)
     stop_line = ax_c.axvline(len(val), color="k", lw=1.2)
     (best_dot,) = ax_c.plot([], [], "o", ms=8, mfc="none", mec="#2ca02c", mew=2)
-    shade = ax_c.axvspan(len(val), len(val) + 1, color="0.85", alpha=0.6, lw=0)
+    shade = ax_c.axvspan(len(val), len(val) + 1, color="0.85", alpha=0.6, lw=0, zorder=2.2)  # greys the curves after the stop
     ax_c.set_xlabel("epoch")
     ax_c.legend(fontsize=8, loc="lower left")
     ax_c.locator_params(axis="x", nbins=5)
