@@ -5,7 +5,7 @@ Measured:
 - per notebook: wall time of a full top-to-bottom run through nbclient and the peak
   resident memory of its kernel (psutil polls the kernel process and its children),
   in smoke mode, and with ``--full`` also in full mode;
-- per explorer in :data:`dlnotes.explorer.REGISTRY`: kernel-side update time (one
+- per explorer in :data:`dlnotes.explorers.base.REGISTRY`: kernel-side update time (one
   ``randomize`` call of ``tests/explorer_checks.py``: update + PNG render), median and p95;
 - per blitted explorer: update + render time with blitting and with a plain full redraw,
   over the same random settings (and, for the playground, over Play animation frames);
@@ -216,15 +216,18 @@ def bench_notebooks(notebooks: list[Path], *, full: bool, timeout: int) -> list[
 
 # --------------------------------------------------------------------------- explorers
 def load_registry():
-    """Import every dlnotes module so that each ``@register`` runs; the registry."""
-    import dlnotes
-    from dlnotes.explorer import REGISTRY
+    """Import every module of ``dlnotes.explorers`` so that each ``@register`` runs; the registry.
 
-    for mod in pkgutil.iter_modules(dlnotes.__path__):
+    A module that fails to import is reported and skipped: one broken explorer must not hide the others.
+    """
+    import dlnotes.explorers
+    from dlnotes.explorers.base import REGISTRY
+
+    for mod in pkgutil.iter_modules(dlnotes.explorers.__path__):
         try:
-            importlib.import_module(f"dlnotes.{mod.name}")
+            importlib.import_module(f"dlnotes.explorers.{mod.name}")
         except Exception as exc:  # noqa: BLE001 - one broken module must not hide the others
-            print(f"  cannot import dlnotes.{mod.name}: {exc}", flush=True)
+            print(f"  cannot import dlnotes.explorers.{mod.name}: {exc}", flush=True)
     return REGISTRY
 
 

@@ -28,7 +28,8 @@ def conv_layer_timings(N=32, C=16, H=14, FN=32, F=3, repeats=5, naive_repeats=2,
     """Forward time of one conv layer (N, C, H, H) * (FN, C, F, F), pad F//2: loops, im2col, TensorFlow (float32 and 64)."""
     import tensorflow as tf
 
-    from dlnotes.conv import Conv2D, conv2d_naive, filters_to_hwio, nchw_to_nhwc
+    from dlnotes.conv import conv2d_naive, filters_to_hwio, nchw_to_nhwc
+    from dlnotes.layers import Conv2D
 
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(N, C, H, H))
@@ -54,20 +55,17 @@ def conv_layer_timings(N=32, C=16, H=14, FN=32, F=3, repeats=5, naive_repeats=2,
 
 
 def cnn_epoch_time(n_train=2000, batch_size=100, filters=16, seed=0) -> dict:
-    """Seconds for one training epoch of dlnotes.conv.simple_cnn with Adam on ``n_train`` MNIST digits."""
-    from dlnotes.conv import simple_cnn
+    """Seconds for one training epoch of dlnotes.network.simple_cnn with Adam on ``n_train`` MNIST digits."""
     from dlnotes.data import load_mnist
-    from dlnotes.network import train_step
+    from dlnotes.network import simple_cnn
     from dlnotes.optimizers import Adam
+    from dlnotes.training import Trainer
 
     (x_train, y_train), _ = load_mnist(download=False)
     x, t = x_train[:n_train, None] / 255.0, y_train[:n_train]
-    net, opt = simple_cnn(filters=filters, seed=seed), Adam(1e-3)
-    order = np.random.default_rng(seed).permutation(n_train)
+    trainer = Trainer(simple_cnn(filters=filters, seed=seed), Adam(1e-3), x, t, batch_size=batch_size, seed=seed)
     t0 = time.perf_counter()
-    for start in range(0, n_train, batch_size):
-        idx = order[start:start + batch_size]
-        train_step(net, opt, x[idx], t[idx])
+    trainer.run(-(-n_train // batch_size))
     seconds = time.perf_counter() - t0
     return {
         "cnn": f"simple_cnn(filters={filters}), Adam, batch {batch_size}",

@@ -27,7 +27,7 @@ CONFIGS = {
 
 def tick_timings(settings: dict, ticks: int = 60, warmup: int = 5) -> dict:
     """Median / p95 wall ms and median CPU ms of a play tick, plus training steps per second."""
-    from dlnotes.playground import playground
+    from dlnotes.explorers.playground import playground
 
     ex = playground()
     ex.set(**settings)

@@ -163,7 +163,7 @@ def test_truth_tables(gate, expected):
 
 
 def test_unknown_gate_is_a_clear_error():
-    with pytest.raises(ValueError, match="choose one of"):
+    with pytest.raises(ValueError, match=r"gate must be one of \[.AND., .NAND., .OR., .XOR.\]"):
         data.truth_table("NOR3")
 
 
@@ -204,5 +204,26 @@ def test_toy_data_rejects_bad_arguments():
         data.circle(100, noise=-1)
     with pytest.raises(ValueError, match="test_ratio"):
         data.xor(100, test_ratio=1.5)
-    with pytest.raises(ValueError, match="unknown toy dataset"):
+    with pytest.raises(ValueError, match="name must be one of"):
         data.make_toy("swiss-roll")
+
+
+def test_load_image_gives_a_grey_photo_and_rejects_unknown_names():
+    img = data.load_image("photo", size=48)
+    assert img.shape == (48, 48) and 0 <= img.min() and img.max() <= 1
+    with pytest.raises(ValueError, match="choose 'photo' or 'digit'"):
+        data.load_image("cat")
+
+
+def test_the_mnist_digit_comes_from_the_local_copy_only(shared_data, monkeypatch):
+    monkeypatch.setenv("DLNOTES_DATA", str(shared_data))
+    assert data.mnist_available()
+    digit = data.load_image("digit")
+    assert digit.shape == (28, 28) and digit.max() <= 1
+
+
+def test_overfitting_data_has_few_training_and_many_test_points():
+    split = data.overfitting_data()
+    assert split.x_train.shape == (40, 2) and split.x_test.shape == (500, 2)
+    assert np.array_equal(split.x_train, data.overfitting_data().x_train), "seeded"
+

@@ -1,4 +1,5 @@
-"""Chapter 03, second half: numerical derivatives, gradient descent and the learning rate, mini-batches."""
+"""Chapter 03, second half: numerical derivatives, gradient descent and the learning rate, mini-batches;
+chapter 05: optimiser paths on 2-D loss surfaces."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import pytest
 
 from dlnotes.descent import (
     CRITICAL_LR,
-    descent_explorer,
     gradient_descent,
     iterations_per_epoch,
     line_loss,
@@ -20,8 +20,10 @@ from dlnotes.descent import (
     regression_data,
     square_sum,
     square_sum_grad,
+    trajectory,
 )
 from dlnotes.functions import numerical_gradient, relative_error
+from dlnotes.optimizers import SGD, make_optimizer
 
 
 # --- derivatives -------------------------------------------------------------------------------
@@ -155,12 +157,31 @@ def test_minibatch_divergence_is_reported():
         minibatch_sgd(x, t, 0, 0.1, 1)
 
 
-# --- explorers -------------------------------------------------------------------------------
-def test_descent_explorer_says_converged_oscillating_and_diverged():
-    e = descent_explorer()
-    e.set(function="x0² + x1²", lr=0.1, steps=100)
-    assert e.status.startswith("Converged")
-    e.set(lr=0.9)
-    assert "zig-zag" in e.status
-    e.set(lr=3.0)
-    assert e.status.startswith("Diverged") and e.error is None and not e.warnings
+# --- optimiser paths on 2-D surfaces [05] ------------------------------------------------------
+@pytest.mark.parametrize("name,lr", [("SGD", 0.9), ("Momentum", 0.1), ("AdaGrad", 1.5), ("RMSProp", 0.02), ("Adam", 0.3)])
+def test_every_optimizer_path_ends_near_the_bowl_minimum(name, lr):
+    path, diverged = trajectory(make_optimizer(name, lr=lr), "bowl", 600)
+    assert diverged is None
+    assert np.linalg.norm(path[-1]) < 0.1, f"{name} ended at {path[-1]}"
+
+
+def test_sgd_zigzags_in_y_and_crawls_in_x_on_the_elongated_bowl():
+    path, _ = trajectory(SGD(lr=0.9), "bowl", 20)
+    dy = np.sign(path[1:, 1])
+    assert np.all(dy[1:] != dy[:-1]), "with lr 0.9 the steep y direction overshoots every step"
+    assert abs(path[-1, 0]) > 0.1 * 7, "the flat x direction has moved less than 90 % of the way"
+
+
+def test_too_large_a_learning_rate_diverges_and_is_reported():
+    path, diverged = trajectory(SGD(lr=1.2), "bowl", 200)
+    assert diverged is not None and len(path) == diverged
+    assert np.all(np.isfinite(path))
+
+
+def test_adaptive_methods_leave_the_saddle_sooner_than_sgd():
+    def steps_to_leave(name):
+        path, _ = trajectory(make_optimizer(name, lr=0.01), "saddle", 2000)
+        return int(np.argmax(np.abs(path[:, 1]) > 0.5))
+
+    sgd = steps_to_leave("SGD")
+    assert 0 < steps_to_leave("Adam") < sgd / 2 and 0 < steps_to_leave("RMSProp") < sgd / 2

@@ -1,15 +1,13 @@
-"""Evaluation helpers: confusion matrix, precision / recall, mistakes, predictions, CNN feature maps."""
+"""Evaluation numerics: confusion matrix, precision / recall, mistakes, predictions, CNN feature maps."""
 
 from __future__ import annotations
 
 import warnings
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from dlnotes import evaluation as ev
-from dlnotes.explorer import figure
 
 
 def test_confusion_matrix_counts_true_rows_and_predicted_columns():
@@ -72,31 +70,9 @@ def test_model_predictions_go_through_predict_and_argmax():
     np.testing.assert_array_equal(ev.predict_classes(probs), np.argmax(model.predict(x, verbose=0), axis=1))
 
 
-def test_plots_draw_on_the_given_axes_without_pyplot():
-    before = len(plt.get_fignums())
-    fig, axes = figure(1, 3)
-    cm = ev.confusion_matrix(np.arange(20) % 10, (np.arange(20) + 1) % 10)
-    ev.plot_confusion(cm, axes[0])
-    probs = np.full((20, 10), 0.05)
-    probs[np.arange(20), (np.arange(20) + 1) % 10] = 0.55
-    images = np.random.default_rng(0).random((20, 28, 28))
-    ev.plot_prediction(images[0], probs[0], axes[1], axes[2], true_label=0)
-    assert len(axes[2].patches) == 10
-    fig2, axes2 = figure(2, 3)
-    ev.plot_mistakes(images, np.arange(20) % 10, probs, [0, 1, 2], axes2)
-    assert len(plt.get_fignums()) == before
-
-
 def test_feature_maps_have_the_documented_shapes():
     from dlnotes.keras_models import cnn
 
     maps = ev.feature_maps(cnn(), np.zeros((2, 28, 28, 1), np.float32))
     assert {k: v.shape for k, v in maps.items()} == {
         "conv1": (2, 26, 26, 32), "pool1": (2, 13, 13, 32), "conv2": (2, 11, 11, 64), "pool2": (2, 5, 5, 64)}
-
-
-def test_mosaic_tiles_channels_into_one_image():
-    tiles = ev.mosaic(np.random.default_rng(0).random((5, 5, 64)), cols=8)
-    assert tiles.shape == (8 * 6 - 1, 8 * 6 - 1)
-    assert np.nanmin(tiles) == 0 and np.nanmax(tiles) == 1
-

@@ -17,6 +17,7 @@ from dlnotes.functions import (
     d_cross_entropy_with_logits,
     d_mse,
     log_softmax,
+    logit_gradients,
     mse,
     numerical_gradient,
     one_hot,
@@ -167,6 +168,26 @@ def test_mse_gradient_matches_numerical_and_tape():
     assert relative_error(g, tg) < 1e-7
 
 
+def test_logit_gradients_match_numerical_and_tape():
+    a = np.array([-9.0, -3.0, 0.0, 2.5])
+    y, ce, ms = logit_gradients(a)
+    assert np.allclose(y, sigmoid(a), rtol=1e-15)
+    ce_loss = lambda v: np.sum(np.logaddexp(0.0, -v))                      # -log sigmoid(a), target 1
+    ms_loss = lambda v: np.sum(0.5 * (sigmoid(v) - 1.0) ** 2)
+    assert relative_error(ce, numerical_gradient(ce_loss, a.copy())) < 1e-7
+    assert relative_error(ms, numerical_gradient(ms_loss, a.copy())) < 1e-7
+    _, (tce,) = _tape_grad(lambda v: tf.reduce_sum(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(v),
+                                                                                          logits=v)), a)
+    _, (tms,) = _tape_grad(lambda v: tf.reduce_sum(0.5 * (tf.sigmoid(v) - 1.0) ** 2), a)
+    assert relative_error(ce, tce) < 1e-7 and relative_error(ms, tms) < 1e-7
+
+
+def test_cross_entropy_pushes_a_confidently_wrong_logit_harder_than_mse():
+    with strict():
+        _, ce, ms = logit_gradients(-10.0)
+    assert abs(ce) > 0.99 and abs(ms) < 1e-4
+
+
 # --- losses ---------------------------------------------------------------------------------------
 def test_mse_equals_the_direct_formula():
     y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])  # the book's example
@@ -220,7 +241,7 @@ def test_losses_reject_mismatched_shapes_with_a_clear_message():
         mse(np.zeros(3), np.zeros(4))
     with pytest.raises(ValueError, match="targets"):
         cross_entropy(np.full((2, 3), 1 / 3), np.array([0, 1, 2]))
-    with pytest.raises(ValueError, match="labels must lie"):
+    with pytest.raises(ValueError, match=r"labels must be class labels in 0..2 \(3 classes\)"):
         one_hot(np.array([0, 5]), 3)
     with pytest.raises(TypeError, match="float"):
         numerical_gradient(lambda v: v.sum(), np.arange(3))

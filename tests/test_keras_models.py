@@ -133,3 +133,14 @@ def test_training_on_real_mnist_learns(shared_data):
     assert a["test_accuracy"] > 0.85, a["test_accuracy"]
     assert len(a["history"]["val_accuracy"]) == 3 and len(a["epoch_seconds"]) == 3
     assert a["params"] == 118282
+
+
+def test_make_keras_optimizer_builds_each_named_optimizer():
+    for name, cls in km.KERAS_OPTIMIZERS.items():
+        opt = km.make_keras_optimizer(name, 0.01)
+        assert type(opt).__name__ == cls and float(opt.learning_rate) == pytest.approx(0.01)
+    cosine = km.make_keras_optimizer("adam", 0.01, decay_steps=10)
+    assert type(cosine.learning_rate).__name__ != "float"
+    with pytest.raises(ValueError, match=r"name must be one of \['adam', 'rmsprop', 'sgd'\]"):
+        km.make_keras_optimizer("Momentum", 0.01)  # a numpy optimiser's name (dlnotes.optimizers.OPTIMIZERS)
+

@@ -1,4 +1,4 @@
-"""Chapter 04: the numpy MLP — whole-network gradient checks, training on toy data, the train helper."""
+"""Chapter 04: the numpy MLP — whole-network gradient checks, evaluation, training on toy data."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 from dlnotes.data import make_toy
 from dlnotes.functions import numerical_gradient, relative_error
 from dlnotes.layers import Affine, Identity, ReLU, Sigmoid, SoftmaxWithLoss, Tanh
-from dlnotes.network import MLP, Sequential, train, train_step
+from dlnotes.network import MLP, Sequential, one_hidden_layer_fit, two_layer_forward, two_layer_gradients
 from dlnotes.optimizers import SGD
+from dlnotes.training import train
 
 tf = pytest.importorskip("tensorflow")
 
@@ -100,12 +101,24 @@ def test_accuracy_accepts_labels_or_one_hot():
 def test_mlp_rejects_bad_settings_with_clear_messages():
     with pytest.raises(ValueError, match="activation"):
         MLP(2, [3], 2, activation="swish")
-    with pytest.raises(ValueError, match="positive integers"):
+    with pytest.raises(ValueError, match=r"hidden_sizes\[0\] must be an integer at least 1"):
         MLP(2, [0], 2)
+    with pytest.raises(TypeError, match="hidden_sizes must be a list of layer widths"):
+        MLP(2, 5, 2)
     with pytest.raises(ValueError, match="weight_init"):
         MLP(2, [3], 2, weight_init="orthogonal")
     with pytest.raises(ValueError, match="l2"):
         MLP(2, [3], 2, l2=-1)
+
+
+def test_accuracy_in_batches_equals_whole_batch_accuracy():
+    rng = np.random.default_rng(5)
+    net = MLP(4, [6], 3, seed=2)
+    x, t = rng.normal(size=(23, 4)), rng.integers(0, 3, size=23)
+    assert net.accuracy(x, t, batch_size=5) == net.accuracy(x, t)
+    assert net.evaluate(x, t, batch_size=7) == pytest.approx(net.evaluate(x, t), rel=1e-12)
+    with pytest.raises(ValueError, match="same length"):
+        net.accuracy(x, t[:-1])
 
 
 def test_mlp_is_seeded():
@@ -143,23 +156,40 @@ def test_mlp_separates_xor_and_a_linear_model_cannot():
     assert hist["train_acc"][-1] < 0.75, "no straight line separates XOR"
 
 
-def test_train_records_history_and_callback_can_stop_early():
-    data = make_toy("gaussian", n=60, seed=1)
-    net = MLP(2, [4], 2, seed=0)
-    hist = train(net, data, SGD(0.1), epochs=10, batch_size=8, callback=lambda epoch, h: epoch == 3)
-    assert hist["epoch"] == [1, 2, 3]
-    assert set(hist) == {"epoch", "train_loss", "train_acc", "test_loss", "test_acc"}
-    assert all(len(v) == 3 for v in hist.values())
+def test_two_layer_backprop_matches_numerical_gradient_and_tape():
+    from dlnotes.data import seed_points
+
+    x, labels = seed_points()
+    t = labels.reshape(-1, 1).astype(float)
+    rng = np.random.default_rng(3)
+    params = {"W1": rng.uniform(-1, 1, (2, 4)), "b1": rng.normal(size=4),
+              "W2": rng.uniform(-1, 1, (4, 1)), "b2": rng.normal(size=1)}
+    loss, grads = two_layer_gradients(params, x, t)
+    z1, y = two_layer_forward(params, x)
+    assert z1.shape == (8, 4) and y.shape == (8, 1)
+    assert np.isclose(loss, 0.5 * np.sum((y - t) ** 2))
+    for key, value in params.items():
+        numeric = numerical_gradient(lambda _: two_layer_gradients(params, x, t)[0], value)
+        assert relative_error(grads[key], numeric) < 1e-7, f"d loss / d {key} disagrees with the numerical gradient"
+    tp = {k: tf.Variable(v) for k, v in params.items()}
+    with tf.GradientTape() as tape:
+        h = tf.sigmoid(tf.constant(x) @ tp["W1"] + tp["b1"])
+        tf_loss = 0.5 * tf.reduce_sum((tf.sigmoid(h @ tp["W2"] + tp["b2"]) - t) ** 2)
+    tf_grads = tape.gradient(tf_loss, tp)
+    assert np.isclose(loss, float(tf_loss), rtol=1e-12)
+    for key in params:
+        assert relative_error(grads[key], tf_grads[key].numpy()) < 1e-7, f"d loss / d {key} disagrees with the tape"
 
 
-def test_train_step_lowers_the_loss_on_its_batch():
-    x, t = make_toy("gaussian", n=40, seed=2).x_train, make_toy("gaussian", n=40, seed=2).y_train
-    net = MLP(2, [6], 2, seed=0)
-    first = train_step(net, SGD(0.1), x, t)
-    assert net.loss(x, t) < first
+def test_one_hidden_layer_approximates_better_with_more_units():
+    x = np.linspace(-3, 3, 400)
+    target = lambda v: np.sin(3 * v) + 0.3 * v**2
+    errors = [np.max(np.abs(one_hidden_layer_fit(target, h, x) - target(x))) for h in (4, 16, 64)]
+    assert errors[0] > errors[1] > errors[2] and errors[2] < 0.01
 
 
-def test_training_is_reproducible():
-    data = make_toy("moons", n=80, seed=0)
-    runs = [train(MLP(2, [8], 2, seed=3), data, SGD(0.2), epochs=5, batch_size=10, seed=5) for _ in range(2)]
-    assert runs[0] == runs[1]
+def test_one_hidden_layer_fit_names_bad_arguments():
+    with pytest.raises(ValueError, match="hidden"):
+        one_hidden_layer_fit(np.sin, 0, np.linspace(0, 1, 5))
+    with pytest.raises(ValueError, match="1 axis"):
+        one_hidden_layer_fit(np.sin, 3, np.zeros((2, 2)))

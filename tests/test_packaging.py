@@ -89,3 +89,17 @@ def test_readme_gives_the_two_commands():
 
 def test_ci_runs_make_test():
     assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_package_map_names_every_module_and_every_explorer_module():
+    import pkgutil
+
+    import dlnotes
+    import dlnotes.explorers
+
+    doc = dlnotes.__doc__
+    for mod in pkgutil.iter_modules(dlnotes.__path__):
+        assert f"``{mod.name}``" in doc, f"dlnotes/__init__.py's map does not name the module {mod.name}"
+    for mod in pkgutil.iter_modules(dlnotes.explorers.__path__):
+        assert f"``{mod.name}``" in doc, f"the map does not name dlnotes.explorers.{mod.name}"
+        assert f"``{mod.name}``" in dlnotes.explorers.__doc__, f"dlnotes/explorers/__init__.py does not name {mod.name}"

@@ -1,4 +1,4 @@
-"""Chapter 01: the perceptron, its learning rule, XOR, and the two perceptron explorers."""
+"""Chapter 01: the perceptron, its learning rule, and XOR with two layers."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ import pytest
 from dlnotes.data import truth_table
 from dlnotes.perceptron import (
     GATE_WEIGHTS,
-    decision_line_explorer,
     error_form_update,
     gate,
-    learning_rule_explorer,
     perceptron,
     perceptron_update,
     to_pm1,
@@ -106,26 +104,3 @@ def test_labels_are_checked():
         train_perceptron(*truth_table("AND"), lr=0)
     with pytest.raises(ValueError, match="features"):
         perceptron(np.zeros((4, 3)), GATE_WEIGHTS["AND"][0], 0.0)
-
-
-# --- explorers -------------------------------------------------------------------------------
-def test_decision_line_counts_right_points_and_says_xor_is_impossible():
-    e = decision_line_explorer()
-    e.set(gate_name="AND", w1=0.5, w2=0.5, b=-0.7)
-    assert e.status.startswith("4 of 4")
-    e.set(gate_name="XOR")
-    assert "No single line" in e.status
-    e.set(w1=0.0, w2=0.0)
-    assert "no line" in e.status and e.error is None
-
-
-def test_step_button_advances_the_learning_rule():
-    e = learning_rule_explorer()
-    e.set(gate_name="AND", step=0)
-    png = e.png
-    e.buttons["step"].click()
-    assert e.controls["step"].value == 1 and e.png != png and e.error is None
-    e.set(step=e.controls["step"].max, gate_name="OR", lr=1.0)
-    assert "converged" in e.status
-    e.set(gate_name="XOR")
-    assert "wrong" in e.status or "cycle" in e.status

@@ -1,41 +1,59 @@
-"""dlnotes: helpers for the deep-learning teaching notebooks.
+"""dlnotes: helpers for the deep-learning teaching notebooks — one module per concept.
 
-Modules, one concept each (chapter in brackets):
+Where is ...? (chapter in brackets; every module's docstring says more)
 
 Plumbing
-- ``config``         smoke mode (``DLNOTES_SMOKE``) and :func:`size` for epochs / sample counts
-- ``data``           MNIST / Fashion-MNIST loaders and seeded toy datasets
-- ``explorer``       the one helper that builds every interactive figure
-- ``blit``           fast explorer rendering: redraw only the artists that move
-- ``exercises``      the self-check helper behind every exercise
-- ``overview``       contents, environment check and history figures [00]
+- ``config``        smoke mode (``DLNOTES_SMOKE``) and :func:`size` for epochs / sample counts
+- ``data``          MNIST / Fashion-MNIST loaders (``load_mnist``), seeded toy datasets
+                    (``make_toy``, ``overfitting_data``), truth tables, a sample photo (``load_image``)
+- ``exercises``     ``check()``, behind every exercise's self-check
+- ``show``          ``show_source(obj)``: the one way a notebook shows the package code it teaches
+- ``checks``        the boundary checks (input contracts) public functions and layers use
+- ``contents``      the chapter list, contents table and environment check [00]
+- ``glossary``      the one glossary (English, 中文, meaning, chapter) and the one notation [all]
+- ``figures``       every static figure and the shared colours: the decision boundary, the
+                    mosaic, confusion matrix / mistakes, timeline, pipelines, XOR, im2col,
+                    filters, feature maps, loss surfaces [00-09]
 
-Numerics and models
-- ``functions``      activations, softmax, losses, numerical gradients [01-03]
-- ``perceptron``     the perceptron, its learning rule, XOR with two layers [01]
-- ``activations``    activation and vanishing-gradient explorers [02]
-- ``loss``, ``descent``  softmax / loss explorers, gradient descent and mini-batches [03]
-- ``autograd``       a scalar autograd engine and computational-graph drawing [04]
-- ``layers``         layers with forward/backward: Affine, ReLU, Sigmoid, Tanh, Softmax-with-loss [04]
-- ``network``        Sequential, MLP and the training loop [04]
-- ``playground``     the TensorFlow-Playground-style explorer [04]
-- ``optimizers``     SGD, Momentum, AdaGrad, RMSProp, Adam with ``update(params, grads)`` [05]
-- ``initializers``   zeros, random_uniform/normal, Glorot, He (Keras names) [05]
-- ``regularization`` batch norm, dropout, early stopping [05]
-- ``techniques``     chapter-05 explorers [05]
-- ``conv``           im2col, Conv2D, pooling, a numpy CNN [06]
-- ``cnn_explorers``  output size, feature maps, pooling explorers [06]
-- ``tfbasics``       dtype tables from the libraries, traced graphs [07]
-- ``keras_models``, ``runcache``, ``hyper``, ``evaluation``  Keras MNIST models, run cache,
-  hyperparameter explorer, confusion matrix and friends [08, 09]
+Numerics and models (numpy)
+- ``functions``     activations, softmax, losses, numerical gradient [01-03]
+- ``perceptron``    the perceptron, gates, its learning rule, XOR with two layers [01]
+- ``depth``         signals and gradients through a deep stack: vanishing gradients,
+                    initialiser statistics, linear layers collapsing [02, 05]
+- ``descent``       gradient descent, mini-batch SGD, optimiser trajectories on 2-D surfaces [03, 05]
+- ``autograd``      the scalar autograd engine ``Value`` [04]
+- ``layers``        EVERY numpy layer, all subclassing one ``Layer``: Affine, ReLU, Sigmoid, Tanh,
+                    Identity, SoftmaxWithLoss [04], BatchNorm, Dropout [05], Conv2D, MaxPool2D,
+                    AvgPool2D [06]
+- ``network``       Sequential, MLP, simple_cnn (network builders) [04, 06]
+- ``training``      THE one numpy training loop: ``train``, ``Trainer`` (step-wise),
+                    ``EarlyStopping`` [04, 05]
+- ``optimizers``    numpy SGD, Momentum, AdaGrad, RMSProp, Adam; ``OPTIMIZERS`` + ``make_optimizer`` [05]
+- ``initializers``  zeros, random_uniform/normal, Glorot, He (Keras names) [05]
+- ``conv``          convolution arithmetic: output size, im2col/col2im, naive conv, layouts [06]
+
+TensorFlow and Keras
+- ``tfbasics``      dtype tables from the libraries, traced graphs [07]
+- ``keras_models``  the Keras side: ``prepare``, models, ``RunConfig``, ``train``;
+                    ``KERAS_OPTIMIZERS`` + ``make_keras_optimizer`` [08, 09]
+- ``runcache``      the run cache for Keras runs [08, 09]
+- ``evaluation``    predictions, confusion matrix, precision / recall, feature maps [08, 09]
+
+Explorers (interactive figures): the subpackage ``explorers``, one module per chapter topic
+- ``base`` (``Explorer``, the controls, ``register``, ``REGISTRY``, ``discover``), ``blit``
+- ``neuron`` [00], ``perceptron`` [01], ``activations`` [02], ``softmax_loss`` and ``descent`` [03],
+  ``backprop`` (graph drawing) and ``playground`` [04], ``optimizers``, ``initializers`` and
+  ``regularization`` [05], ``conv`` [06], ``hyperparameters`` [08], ``keras_cnn`` [09]
+
+Example: chapter 02's activation explorer is
+``from dlnotes.explorers.activations import activation_explorer``; the ReLU layer is
+``dlnotes.layers.ReLU``; Adam is ``dlnotes.optimizers.Adam``.
 """
 
-import os
+from dlnotes.config import is_smoke, mode, quiet_tensorflow_startup, size
 
-# Keep TensorFlow's C++ start-up chatter (CUDA probing on CPU machines) out of the notebooks.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-from dlnotes.config import is_smoke, mode, size  # noqa: E402
+# Keep TensorFlow's C++ start-up log out of the notebooks: import dlnotes before tensorflow / keras.
+quiet_tensorflow_startup()
 
 __all__ = ["is_smoke", "mode", "size"]
 __version__ = "0.1.0"

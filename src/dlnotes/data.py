@@ -13,17 +13,24 @@ Every local file is checked against known sha256 sums before it is used. Each fa
 raises a :class:`DatasetError` subclass whose message says what to do.
 
 Toy generators return a :class:`Split` of float arrays ``x`` (N, 2) and integer
-labels ``y`` (N,), seeded so a notebook gives the same numbers on every run.
+labels ``y`` (N,), seeded so a notebook gives the same numbers on every run;
+:func:`overfitting_data` is chapter 05's small noisy set. :func:`load_image` gives a grey
+photo (bundled with matplotlib) or an MNIST digit for the convolution chapter.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.cbook as cbook
+import matplotlib.image as mpimg
 import numpy as np
+
+from dlnotes import checks
 
 __all__ = [
     "DATA_ENV",
@@ -39,9 +46,12 @@ __all__ = [
     "circle",
     "gaussian",
     "load_fashion_mnist",
+    "load_image",
     "load_mnist",
     "make_toy",
+    "mnist_available",
     "moons",
+    "overfitting_data",
     "seed_points",
     "spiral",
     "truth_table",
@@ -167,7 +177,7 @@ def _candidates(name: str) -> list[Path]:
 
 def _download(name: str, mirror: str | None) -> Path:
     try:
-        from keras.utils import get_file
+        from keras.utils import get_file  # TensorFlow is heavy: imported only to download
     except Exception as exc:  # pragma: no cover - keras is a dependency
         raise DatasetOfflineError(f"Keras is not importable, so {name} cannot be downloaded. {_help(name)}") from exc
     if mirror:
@@ -191,7 +201,7 @@ def _download(name: str, mirror: str | None) -> Path:
 
 def _download_fashion_via_keras() -> Path:
     """Fashion-MNIST comes from Keras as four .gz files; store them once as one .npz in data/."""
-    from keras.datasets import fashion_mnist
+    from keras.datasets import fashion_mnist  # TensorFlow is heavy: imported only to download
 
     (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
     target = REPO_DATA / "fashion_mnist.npz"
@@ -227,6 +237,44 @@ def load_fashion_mnist(path=None, *, mirror=None, verify=True, download=True):
     return _load("fashion_mnist", path, mirror, verify, download)
 
 
+# --- single images ----------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _photo(size):
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        rgb = mpimg.imread(f, format="jpg").astype(float) / 255.0
+    grey = rgb[..., :3] @ np.array([0.299, 0.587, 0.114])
+    h, w = grey.shape
+    side = min(h, w)
+    grey = grey[(h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
+    k = side // size
+    return grey[: k * size, : k * size].reshape(size, k, size, k).mean(axis=(1, 3))
+
+
+@functools.lru_cache(maxsize=None)
+def _digits():
+    (_, _), (x_test, y_test) = load_mnist(download=False)
+    return x_test[:200].astype(float) / 255.0, y_test[:200]
+
+
+def mnist_available() -> bool:
+    """True when a local MNIST copy loads without downloading anything."""
+    try:
+        _digits()
+    except DatasetError:
+        return False
+    return True
+
+
+def load_image(name="photo", size=96):
+    """A grey image in [0, 1]: "photo" (matplotlib's sample portrait, size×size) or "digit" (an MNIST 28×28 test digit)."""
+    if name == "photo":
+        return _photo(int(size)).copy()
+    if name == "digit":
+        x, y = _digits()
+        return x[int(np.flatnonzero(y == 7)[0])].copy()
+    raise ValueError(f"unknown image {name!r}; choose 'photo' or 'digit'")
+
+
 # --- toy data ---------------------------------------------------------------------------------
 SEED_POINTS = (
     np.array([[3, 1], [2, 5], [1, 8], [6, 4], [5, 2], [3, 5], [4, 7], [4, -1]], dtype=float),
@@ -245,9 +293,9 @@ GATES = {
 
 def truth_table(gate: str):
     """Inputs x (4, 2) and outputs y (4,) of the logic gate AND / OR / NAND / XOR (真值表)."""
+    if not isinstance(gate, str) or gate.upper() not in GATES:
+        checks.fail("truth_table", "gate", f"one of {sorted(GATES)} (any case)", checks.describe(gate))
     key = gate.upper()
-    if key not in GATES:
-        raise ValueError(f"unknown gate {gate!r}; choose one of {sorted(GATES)}")
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     return x, GATES[key].copy()
 
@@ -273,25 +321,23 @@ class Split:
 
 
 def _split(x, y, test_ratio, rng) -> Split:
-    if not 0.0 <= test_ratio < 1.0:
-        raise ValueError(f"test_ratio must be in [0, 1), got {test_ratio}")
     order = rng.permutation(len(x))
     n_test = int(round(len(x) * test_ratio))
     te, tr = order[:n_test], order[n_test:]
     return Split(x[tr], y[tr], x[te], y[te])
 
 
-def _check(n, noise):
-    if int(n) < 2:
-        raise ValueError(f"n must be at least 2, got {n}")
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise}")
+def _check(where, n, noise, test_ratio, seed):
+    """The toy makers' shared arguments, checked: (n, noise, test_ratio, a seeded Generator)."""
+    return (checks.integer(n, "n (the number of points)", where, minimum=2),
+            checks.number(noise, "noise", where, low=0.0),
+            checks.number(test_ratio, "test_ratio", where, low=0.0, high=1.0, high_open=True),
+            np.random.default_rng(checks.integer(seed, "seed", where, minimum=0)))
 
 
 def circle(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
     """Class 1 inside a disc of radius 0.5, class 0 on a ring of radius 0.7-1.0; x in about [-1, 1]^2."""
-    _check(n, noise)
-    rng = np.random.default_rng(seed)
+    n, noise, test_ratio, rng = _check("circle", n, noise, test_ratio, seed)
     n1 = n // 2
     r = np.concatenate([rng.uniform(0, 0.5, n1), rng.uniform(0.7, 1.0, n - n1)])
     a = rng.uniform(0, 2 * np.pi, n)
@@ -302,8 +348,7 @@ def circle(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
 
 def xor(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
     """Four quadrants: label 1 where x0 and x1 have different signs; x in [-1, 1]^2."""
-    _check(n, noise)
-    rng = np.random.default_rng(seed)
+    n, noise, test_ratio, rng = _check("xor", n, noise, test_ratio, seed)
     x = rng.uniform(-1, 1, size=(n, 2))
     x += np.sign(x) * 0.05  # a small gap around the axes
     y = (x[:, 0] * x[:, 1] < 0).astype(int)
@@ -313,8 +358,7 @@ def xor(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
 
 def gaussian(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
     """Two Gaussian blobs centred at (-0.5, -0.5) (class 0) and (0.5, 0.5) (class 1)."""
-    _check(n, noise)
-    rng = np.random.default_rng(seed)
+    n, noise, test_ratio, rng = _check("gaussian", n, noise, test_ratio, seed)
     n1 = n // 2
     y = np.concatenate([np.zeros(n - n1, int), np.ones(n1, int)])
     centres = np.where(y[:, None] == 1, 0.5, -0.5)
@@ -324,10 +368,8 @@ def gaussian(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
 
 def spiral(n=300, noise=0.1, *, classes=2, test_ratio=0.5, seed=0) -> Split:
     """``classes`` interleaved spiral arms (2 or 3), each 1.75 turns; x in about [-1, 1]^2."""
-    _check(n, noise)
-    if int(classes) < 2:
-        raise ValueError(f"a spiral needs at least 2 classes, got {classes}")
-    rng = np.random.default_rng(seed)
+    n, noise, test_ratio, rng = _check("spiral", n, noise, test_ratio, seed)
+    classes = checks.integer(classes, "classes", "spiral", minimum=2)
     y = np.arange(n) % classes
     t = rng.uniform(0.05, 1.0, n)
     angle = 1.75 * 2 * np.pi * t + 2 * np.pi * y / classes
@@ -337,8 +379,7 @@ def spiral(n=300, noise=0.1, *, classes=2, test_ratio=0.5, seed=0) -> Split:
 
 def moons(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
     """Two interleaving half circles (two moons), scaled into about [-1, 1]^2."""
-    _check(n, noise)
-    rng = np.random.default_rng(seed)
+    n, noise, test_ratio, rng = _check("moons", n, noise, test_ratio, seed)
     n1 = n // 2
     a0 = rng.uniform(0, np.pi, n - n1)
     a1 = rng.uniform(0, np.pi, n1)
@@ -350,8 +391,8 @@ def moons(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
 
 
 def _seed8(n=8, noise=0.0, *, test_ratio=0.0, seed=0) -> Split:
+    _, noise, test_ratio, rng = _check("seed8", 8, noise, test_ratio, seed)
     x, y = seed_points()
-    rng = np.random.default_rng(seed)
     x = x + noise * rng.normal(size=x.shape)
     return _split(x, y, test_ratio, rng)
 
@@ -370,6 +411,10 @@ TOY_DATASETS = {
 
 def make_toy(name: str, n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
     """Build a toy set by name: circle, xor, gaussian, spiral, spiral3, moons, seed8."""
-    if name not in TOY_DATASETS:
-        raise ValueError(f"unknown toy dataset {name!r}; choose one of {sorted(TOY_DATASETS)}")
+    checks.choice(name, "name", sorted(TOY_DATASETS), "make_toy")
     return TOY_DATASETS[name](n, noise, test_ratio=test_ratio, seed=seed)
+
+
+def overfitting_data(n_train: int = 40, n_test: int = 500, noise: float = 0.2, seed: int = 0) -> Split:
+    """A noisy two-moons split with few training points (n_train, 2) and many test points (n_test, 2): easy to overfit."""
+    return make_toy("moons", n=n_train + n_test, noise=noise, test_ratio=n_test / (n_train + n_test), seed=seed)

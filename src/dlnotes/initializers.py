@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlnotes import checks
+
 __all__ = ["INITIALIZERS", "fans", "initialize", "truncated_normal"]
 
 
 def fans(shape) -> tuple[int, int]:
     """(fan_in, fan_out) of a dense (in, out) or conv (FN, C, FH, FW) weight shape."""
-    shape = tuple(int(s) for s in shape)
+    shape = checks.shape_tuple(shape, "shape", "fans")
     if len(shape) == 2:
         return shape[0], shape[1]
     if len(shape) == 4:
         fn, c, fh, fw = shape
         return c * fh * fw, fn * fh * fw
-    raise ValueError(f"weights must have 2 (dense) or 4 (conv) dimensions, got shape {shape}")
+    raise ValueError(f"fans: shape must have 2 (dense: in, out) or 4 (conv: FN, C, FH, FW) entries, got {shape}")
 
 
 def _zeros(shape, rng):
@@ -47,6 +49,9 @@ def truncated_normal(shape, std, rng):
     This is how Keras draws ``glorot_normal`` and ``he_normal``: a normal with scale
     std / 0.8796 (0.8796 is the std of a unit normal cut at ±2), cut at ±2 of that scale.
     """
+    shape = checks.shape_tuple(shape, "shape", "truncated_normal")
+    std = checks.number(std, "std", "truncated_normal", low=0.0, low_open=True)
+    rng = _generator(rng, "truncated_normal")
     scale = std / 0.87962566103423978
     out = rng.normal(0.0, scale, size=shape)
     bad = np.abs(out) > 2 * scale
@@ -90,8 +95,18 @@ two (pre-scaling) standard deviations, as in Keras.
 
 
 def initialize(name: str, shape, rng=None) -> np.ndarray:
-    """Weights of ``shape`` drawn by the initialiser ``name`` (a key of :data:`INITIALIZERS`)."""
-    if name not in INITIALIZERS:
-        raise ValueError(f"unknown initializer {name!r}; choose one of {sorted(INITIALIZERS)}")
-    rng = np.random.default_rng(0) if rng is None else rng
-    return INITIALIZERS[name](tuple(shape), rng)
+    """Weights of ``shape`` drawn by the initialiser ``name`` (a key of :data:`INITIALIZERS`).
+
+    ``rng``: a numpy ``Generator`` (``np.random.default_rng(seed)``); None means seed 0.
+    """
+    checks.choice(name, "name", sorted(INITIALIZERS), "initialize")
+    shape = checks.shape_tuple(shape, "shape", "initialize")
+    rng = np.random.default_rng(0) if rng is None else _generator(rng, "initialize")
+    return INITIALIZERS[name](shape, rng)
+
+
+def _generator(rng, where) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{where}: rng must be a numpy Generator such as np.random.default_rng(0), "
+                        f"got {checks.describe(rng)}")
+    return rng

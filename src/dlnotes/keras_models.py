@@ -22,6 +22,8 @@ compute these counts so tests and notebooks can check ``model.count_params()``.
 :func:`prepare` turns the uint8 images of :mod:`dlnotes.data` into normalised float32
 arrays with a seeded train / validation split; :func:`train` fits a :class:`RunConfig`
 and returns the model with a JSON-friendly result (history, test metrics, timings).
+The Keras optimisers a run may use are :data:`KERAS_OPTIMIZERS` (built by
+:func:`make_keras_optimizer`); the numpy ones are :mod:`dlnotes.optimizers`.
 """
 
 from __future__ import annotations
@@ -33,11 +35,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dlnotes import checks
+from dlnotes.functions import one_hot
+
 __all__ = [
     "CNN_RECIPE",
+    "KERAS_OPTIMIZERS",
     "MLP_RECIPE",
     "MODELS",
-    "OPTIMIZERS",
     "Prepared",
     "RunConfig",
     "SEED_TABLE",
@@ -46,7 +51,7 @@ __all__ = [
     "compile_model",
     "dense_params",
     "layer_table",
-    "make_optimizer",
+    "make_keras_optimizer",
     "mlp",
     "mlp_functional",
     "mlp_params",
@@ -59,8 +64,9 @@ __all__ = [
 
 MODELS = ("softmax", "mlp", "cnn")
 """Model names a :class:`RunConfig` may ask for."""
-OPTIMIZERS = ("sgd", "rmsprop", "adam")
-"""Optimiser names a :class:`RunConfig` may ask for (Keras' defaults apart from the learning rate)."""
+KERAS_OPTIMIZERS = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD"}
+"""Keras optimiser name a :class:`RunConfig` may ask for -> its ``keras.optimizers`` class (Keras' defaults
+apart from the learning rate). The numpy optimisers are :data:`dlnotes.optimizers.OPTIMIZERS`."""
 SCHEDULES = ("constant", "cosine")
 """Learning-rate schedules: constant, or cosine decay from ``lr`` to 0 over all steps."""
 
@@ -68,19 +74,31 @@ SCHEDULES = ("constant", "cosine")
 # --- parameter counts ------------------------------------------------------------------------
 def dense_params(n_in: int, n_out: int) -> int:
     """Parameters of a Dense layer: n_in*n_out weights + n_out biases."""
-    return int(n_in) * int(n_out) + int(n_out)
+    n_in = checks.integer(n_in, "n_in", "dense_params", minimum=1)
+    n_out = checks.integer(n_out, "n_out", "dense_params", minimum=1)
+    return n_in * n_out + n_out
 
 
 def mlp_params(hidden: int = 128, input_dim: int = 784, classes: int = 10, layers: int = 2) -> int:
     """Parameters of an MLP input_dim → hidden (×layers) → classes; 118,282 for 784-128-128-10."""
+    hidden = checks.integer(hidden, "hidden", "mlp_params", minimum=1)
+    layers = checks.integer(layers, "layers", "mlp_params", minimum=0)
     sizes = [input_dim] + [hidden] * layers + [classes]
     return sum(dense_params(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
 
 
 def cnn_params(filters=(32, 64), kernel: int = 3, image: int = 28, channels: int = 1, classes: int = 10) -> int:
     """Parameters of the compact CNN (conv–pool–conv–pool–dense); 34,826 for MNIST."""
-    total, c_in, side = 0, channels, image
+    where = "cnn_params"
+    filters = checks.shape_tuple(filters, "filters", where)
+    kernel = checks.integer(kernel, "kernel", where, minimum=1)
+    total = 0
+    c_in = checks.integer(channels, "channels", where, minimum=1)
+    side = checks.integer(image, "image", where, minimum=1)
     for c_out in filters:
+        if side < kernel + 1:
+            raise ValueError(f"{where}: image must be large enough for {len(filters)} conv + 2×2 pool stages with "
+                             f"kernel {kernel}, got image={image} (a {side}×{side} feature map cannot take another stage)")
         total += kernel * kernel * c_in * c_out + c_out
         side = (side - kernel + 1) // 2  # 'valid' convolution, then 2×2 max pooling
         c_in = c_out
@@ -90,18 +108,18 @@ def cnn_params(filters=(32, 64), kernel: int = 3, image: int = 28, channels: int
 # --- data ----------------------------------------------------------------------------------------
 def normalize(images, *, flatten: bool = True) -> np.ndarray:
     """uint8 images (N, 28, 28) → float32 in [0, 1]: (N, 784) if ``flatten`` else (N, 28, 28, 1)."""
-    images = np.asarray(images)
-    if images.ndim != 3:
-        raise ValueError(f"expected images of shape (N, height, width), got shape {images.shape}")
+    images = checks.array(images, "images", "normalize", ndim=3, dtype=None, hint="images are (N, height, width)")
+    if images.dtype.kind not in "iu" or (images.size and (images.min() < 0 or images.max() > 255)):
+        raise TypeError(f"normalize: images must be integer pixel values 0..255 (uint8, as load_mnist returns), got "
+                        f"{checks.describe(images)}; images already scaled to [0, 1] need no normalize")
+    flatten = checks.flag(flatten, "flatten", "normalize")
     x = images.astype(np.float32) / 255.0
     return x.reshape(len(x), images.shape[1] * images.shape[2]) if flatten else x[..., None]
 
 
 def to_one_hot(labels, classes: int = 10) -> np.ndarray:
     """Integer labels (N,) → one-hot float32 (N, classes) (独热编码), as ``keras.utils.to_categorical``."""
-    from dlnotes.functions import one_hot
-
-    return one_hot(np.asarray(labels).astype(np.int64), classes).astype(np.float32)
+    return one_hot(labels, classes).astype(np.float32)
 
 
 @dataclass
@@ -140,24 +158,24 @@ def prepare(train, test, *, n_train=None, n_val=5000, n_test=None, flatten=True,
     ``n_val`` images are set aside from the (shuffled) training images for validation;
     ``n_train`` (default: all the rest) and ``n_test`` (default: all) take subsets.
     """
+    where = "prepare"
+    for name, pair in (("train", train), ("test", test)):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise TypeError(f"{where}: {name} must be an (images, labels) pair as load_mnist returns, "
+                            f"got {checks.describe(pair)}")
     (x_tr, y_tr), (x_te, y_te) = train, test
-    if len(x_tr) != len(y_tr) or len(x_te) != len(y_te):
-        raise ValueError("images and labels must have the same length")
-    n_val = int(n_val)
-    if not 0 <= n_val < len(x_tr):
-        raise ValueError(f"n_val must be between 0 and {len(x_tr) - 1}, got {n_val}")
+    checks.same_length(where, train_images=x_tr, train_labels=y_tr)
+    checks.same_length(where, test_images=x_te, test_labels=y_te)
+    n_val = checks.integer(n_val, "n_val", where, minimum=0, maximum=len(x_tr) - 1)
     rest = len(x_tr) - n_val
-    n_train = rest if n_train is None else int(n_train)
-    if not 1 <= n_train <= rest:
-        raise ValueError(f"n_train must be between 1 and {rest} (the images left after validation), got {n_train}")
-    n_test = len(x_te) if n_test is None else int(n_test)
-    if not 1 <= n_test <= len(x_te):
-        raise ValueError(f"n_test must be between 1 and {len(x_te)}, got {n_test}")
+    n_train = rest if n_train is None else checks.integer(n_train, "n_train (left after validation)", where,
+                                                          minimum=1, maximum=rest)
+    n_test = len(x_te) if n_test is None else checks.integer(n_test, "n_test", where, minimum=1, maximum=len(x_te))
     order = np.random.default_rng(seed).permutation(len(x_tr))
     val_idx, tr_idx = order[:n_val], order[n_val:n_val + n_train]
 
     def labels(y):
-        y = np.asarray(y).astype(np.int64)
+        y = checks.labels(y, "labels", where, k=10 if one_hot else None)
         return to_one_hot(y) if one_hot else y
 
     return Prepared(
@@ -269,8 +287,8 @@ class RunConfig:
     def __post_init__(self):
         if self.model not in MODELS:
             raise ValueError(f"unknown model {self.model!r}; choose one of {MODELS}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {OPTIMIZERS}")
+        if self.optimizer not in KERAS_OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of {list(KERAS_OPTIMIZERS)}")
         if self.schedule not in SCHEDULES:
             raise ValueError(f"unknown schedule {self.schedule!r}; choose one of {SCHEDULES}")
         if not (math.isfinite(self.lr) and self.lr > 0):
@@ -326,17 +344,19 @@ CNN_RECIPE = RunConfig(model="cnn", dropout=0.5, optimizer="adam", lr=2e-3, batc
 """The fast full-MNIST recipe for the compact CNN (≥ 99.2 % test accuracy; see benchmarks/)."""
 
 
-def make_optimizer(name: str, lr: float, *, decay_steps: int | None = None):
-    """A Keras optimiser by name; with ``decay_steps`` the rate follows a cosine from lr to 0."""
+def make_keras_optimizer(name: str, lr: float, *, decay_steps: int | None = None):
+    """The Keras optimiser called ``name`` (a key of :data:`KERAS_OPTIMIZERS`) with learning rate ``lr``.
+
+    With ``decay_steps`` the rate follows a cosine from ``lr`` to 0 over that many steps.
+    """
+    where = "make_keras_optimizer"
+    checks.choice(name, "name", KERAS_OPTIMIZERS, where)
+    lr = checks.number(lr, "lr (the learning rate)", where, low=0.0, low_open=True)
+    if decay_steps is not None:
+        decay_steps = checks.integer(decay_steps, "decay_steps", where, minimum=1)
     keras = _keras()
     rate = keras.optimizers.schedules.CosineDecay(lr, decay_steps) if decay_steps else lr
-    if name == "sgd":
-        return keras.optimizers.SGD(learning_rate=rate)
-    if name == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate=rate)
-    if name == "adam":
-        return keras.optimizers.Adam(learning_rate=rate)
-    raise ValueError(f"unknown optimizer {name!r}; choose one of {OPTIMIZERS}")
+    return getattr(keras.optimizers, KERAS_OPTIMIZERS[name])(learning_rate=rate)
 
 
 def build(config: RunConfig, input_shape):
@@ -382,11 +402,13 @@ def train(config: RunConfig, data: Prepared, *, seed: int = 0, callbacks=(), ver
     """
     keras = _keras()
     if not isinstance(config, RunConfig):
-        raise TypeError(f"config must be a RunConfig, got {type(config).__name__}")
+        raise TypeError(f"train: config must be a RunConfig, got {checks.describe(config)}")
+    if not isinstance(data, Prepared):
+        raise TypeError(f"train: data must be a Prepared (from prepare(...)), got {checks.describe(data)}")
     keras.utils.set_random_seed(int(seed))
     model = build(config, data.x_train.shape[1:])
     steps = math.ceil(len(data.x_train) / config.batch_size) * config.epochs
-    opt = make_optimizer(config.optimizer, config.lr, decay_steps=steps if config.schedule == "cosine" else None)
+    opt = make_keras_optimizer(config.optimizer, config.lr, decay_steps=steps if config.schedule == "cosine" else None)
     compile_model(model, opt, one_hot=data.y_train.ndim == 2)
     timer = _timer_callback()
     val = (data.x_val, data.y_val) if validate and len(data.x_val) else None

@@ -1,37 +1,50 @@
-"""Networks built from :mod:`dlnotes.layers`: ``Sequential``, the numpy ``MLP`` (多层感知机) and ``train``.
+"""Networks built from :mod:`dlnotes.layers`: ``Sequential`` and the builders ``MLP`` (多层感知机) and ``simple_cnn``;
+the seed notes' 2-4-1 sigmoid network with its backward pass written out (chapter 04, checked in 07);
+and a one-hidden-layer ReLU fit that shows universal approximation (chapter 02).
 
 A :class:`Sequential` runs its layers forward, the loss layer on top, and backward in
 reverse order (误差反向传播). Its ``params`` and ``grads`` are flat dicts
 ``"L{i}.{name}"`` -> ndarray holding the *same* array objects as the layers, so any
-optimiser from :mod:`dlnotes.optimizers` (``update(params, grads)``) trains it.
+optimiser from :mod:`dlnotes.optimizers` (``update(params, grads)``) trains it. The
+training loop is :mod:`dlnotes.training`.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from numbers import Integral
 
 import numpy as np
 
+from dlnotes import checks
+from dlnotes.conv import output_size
+from dlnotes.functions import sigmoid, softmax
 from dlnotes.initializers import INITIALIZERS, initialize
-from dlnotes.layers import ACTIVATION_LAYERS, Affine, Layer, SoftmaxWithLoss
+from dlnotes.layers import ACTIVATION_LAYERS, Affine, BatchNorm, Conv2D, Dropout, Layer, MaxPool2D, ReLU, SoftmaxWithLoss
 
-__all__ = ["MLP", "Sequential", "as_arrays", "train", "train_step"]
+__all__ = ["MLP", "Sequential", "hidden_kinks", "one_hidden_layer_fit", "simple_cnn", "two_layer_forward",
+           "two_layer_gradients"]
 
 
 class Sequential:
-    """Layers applied in order, then ``loss_layer``; optional L2 penalty 0.5 * l2 * sum(W**2)."""
+    """Layers applied in order, then ``loss_layer``; optional L2 penalty 0.5 * l2 * sum(W**2).
+
+    ``loss`` is the objective that ``gradient`` differentiates: the data loss plus the L2
+    penalty. ``data_loss`` and ``evaluate`` leave the penalty out; training histories
+    (:mod:`dlnotes.training`) record the data loss, so runs with different ``l2`` compare.
+    """
 
     def __init__(self, layers: list, loss_layer=None, l2: float = 0.0):
-        layers = list(layers)
+        if not isinstance(layers, (list, tuple)):
+            raise TypeError(f"Sequential: layers must be a list of Layer objects, got {checks.describe(layers)}")
         for i, layer in enumerate(layers):
-            if not (hasattr(layer, "forward") and hasattr(layer, "backward") and hasattr(layer, "params")):
-                raise TypeError(f"layer {i} ({type(layer).__name__}) is not a Layer with forward/backward/params")
-        l2 = float(l2)
-        if not np.isfinite(l2) or l2 < 0:
-            raise ValueError(f"l2 must be a non-negative number, got {l2}")
-        self.layers: list[Layer] = layers
+            if not isinstance(layer, Layer):
+                raise TypeError(f"Sequential: layers[{i}] must be a Layer (dlnotes.layers), got {checks.describe(layer)}")
+        if loss_layer is not None and not isinstance(loss_layer, Layer):
+            raise TypeError(f"Sequential: loss_layer must be a loss Layer such as SoftmaxWithLoss() or None, "
+                            f"got {checks.describe(loss_layer)}")
+        self.layers: list[Layer] = list(layers)
         self.loss_layer = SoftmaxWithLoss() if loss_layer is None else loss_layer
-        self.l2 = l2
+        self.l2 = checks.number(l2, "l2", "Sequential", low=0.0)
         self.last_loss: float | None = None
 
     # -- parameters ---------------------------------------------------------------------
@@ -52,15 +65,13 @@ class Sequential:
     # -- forward / backward ---------------------------------------------------------------
     def predict(self, x, train=False) -> np.ndarray:
         """Logits (N, K) for inputs x (N, ...); ``train=False`` puts dropout/batch norm in inference mode."""
-        out = np.asarray(x, dtype=np.float64)
+        out = x
         for layer in self.layers:
             out = layer.forward(out, train=train)
         return out
 
     def probabilities(self, x) -> np.ndarray:
         """Softmax class probabilities (N, K) for inputs x (N, ...)."""
-        from dlnotes.functions import softmax
-
         return softmax(self.predict(x, train=False), axis=1)
 
     def penalty(self) -> float:
@@ -69,15 +80,20 @@ class Sequential:
             return 0.0
         return 0.5 * self.l2 * float(sum(np.sum(W * W) for W in self._weights()))
 
+    def data_loss(self, x, t, train=True) -> float:
+        """The loss layer's mean loss on x (N, ...) and targets t (labels (N,) or one-hot (N, K)), no L2 term."""
+        return float(self.loss_layer.forward(self.predict(x, train=train), t))
+
     def loss(self, x, t, train=True) -> float:
-        """Data loss of the loss layer on x (N, ...) and targets t (labels (N,) or one-hot (N, K)), plus L2."""
-        logits = self.predict(x, train=train)
-        data_loss = self.loss_layer.forward(logits, t)
-        return float(data_loss) + self.penalty()
+        """The objective: :meth:`data_loss` plus the L2 penalty (what :meth:`gradient` differentiates)."""
+        return self.data_loss(x, t, train=train) + self.penalty()
 
     def gradient(self, x, t) -> dict:
-        """Forward + backward on a batch; returns ``grads`` (dL/dparam, L2 term included)."""
-        self.last_loss = self.loss(x, t, train=True)
+        """Forward + backward on a batch; returns ``grads`` (dL/dparam, L2 term included).
+
+        ``last_loss`` keeps this batch's data loss (before the update, without the L2 term).
+        """
+        self.last_loss = self.data_loss(x, t, train=True)
         dout = self.loss_layer.backward(1.0)
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
@@ -87,18 +103,94 @@ class Sequential:
                     layer.grads["W"] = layer.grads["W"] + self.l2 * layer.params["W"]
         return self.grads
 
-    def accuracy(self, x, t) -> float:
-        """Fraction of samples whose arg-max logit equals the label; t is labels (N,) or one-hot (N, K)."""
-        pred = np.argmax(self.predict(x, train=False), axis=1)
-        t = np.asarray(t)
-        labels = np.argmax(t, axis=1) if t.ndim == 2 else t
-        if labels.shape != pred.shape:
-            raise ValueError(f"got {labels.shape[0]} targets for {pred.shape[0]} samples")
-        return float(np.mean(pred == labels))
+    # -- evaluation -------------------------------------------------------------------------
+    def evaluate(self, x, t, batch_size=None) -> tuple[float, float]:
+        """(data loss, accuracy) in inference mode, ``batch_size`` samples at a time (None: all at once).
+
+        A CNN's im2col copies each image FH·FW times, so a whole test set at once can need
+        gigabytes: pass e.g. ``batch_size=500``. Both numbers are NaN when a weight or an
+        output is not finite (a diverged run), never a plausible-looking accuracy.
+        """
+        where = "Sequential.evaluate"
+        x = checks.array(x, "x", where, nonempty=True)
+        n = checks.same_length(where, x=x, t=checks.array(t, "t", where, dtype=None))
+        step = n if batch_size is None else checks.integer(batch_size, "batch_size", where, minimum=1)
+        logits = np.concatenate([self.predict(x[i:i + step], train=False) for i in range(0, n, step)])
+        onehot = checks.targets(t, logits.shape, "t", where)
+        if not (np.all(np.isfinite(logits)) and all(np.all(np.isfinite(p)) for p in self.params.values())):
+            return float("nan"), float("nan")
+        loss = float(self.loss_layer.forward(logits, onehot))
+        return loss, float(np.mean(np.argmax(logits, axis=1) == np.argmax(onehot, axis=1)))
+
+    def accuracy(self, x, t, batch_size=None) -> float:
+        """Fraction of samples whose arg-max logit is the label (t: labels (N,) or one-hot (N, K)); see :meth:`evaluate`.
+
+        NaN when a weight or an output is not finite (argmax of NaN logits would say class 0).
+        """
+        return self.evaluate(x, t, batch_size)[1]
 
     def __repr__(self):
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Sequential([{inner}], l2={self.l2})"
+
+
+def two_layer_forward(params: dict, x):
+    """The seed notes' 2-H-1 sigmoid network, forward [04]: hidden outputs z1 (N, H) and outputs y (N, 1).
+
+    ``params`` holds W1 (2, H), b1 (H,), W2 (H, 1), b2 (1,); ``x`` is (N, 2).
+    """
+    x = checks.array(x, "x", "two_layer_forward", ndim=2)
+    missing = sorted({"W1", "b1", "W2", "b2"} - set(params))
+    if missing:
+        checks.fail("two_layer_forward", "params", "a dict with W1, b1, W2, b2", f"no {', '.join(missing)}", KeyError)
+    z1 = sigmoid(x @ params["W1"] + params["b1"])
+    return z1, sigmoid(z1 @ params["W2"] + params["b2"])
+
+
+def two_layer_gradients(params: dict, x, t):
+    """Loss 0.5 * sum((y - t)**2) of :func:`two_layer_forward` and its gradients, backprop written out [04].
+
+    ``t`` is (N, 1); returns ``(loss, grads)`` with ``grads`` keyed like ``params``.
+    """
+    z1, y = two_layer_forward(params, x)
+    t = checks.array(t, "t", "two_layer_gradients", shape=y.shape, hint="targets (N, 1), one per sample")
+    delta2 = (y - t) * y * (1 - y)                        # dL/da2 (N, 1)
+    delta1 = (delta2 @ params["W2"].T) * z1 * (1 - z1)    # dL/da1 (N, H): W2 of the forward pass
+    grads = {"W2": z1.T @ delta2, "b2": delta2.sum(axis=0), "W1": x.T @ delta1, "b1": delta1.sum(axis=0)}
+    return 0.5 * float(np.sum((y - t) ** 2)), grads
+
+
+def hidden_kinks(x, hidden: int) -> np.ndarray:
+    """The kinks c_j (hidden,) of :func:`one_hidden_layer_fit`: spread evenly from min(x), below max(x)."""
+    x = checks.array(x, "x", "hidden_kinks", ndim=1, finite=True)
+    if x.size < 2:
+        checks.fail("hidden_kinks", "x", "at least 2 points", f"shape {x.shape}")
+    hidden = checks.integer(hidden, "hidden", "hidden_kinks", minimum=1)
+    return np.linspace(x.min(), x.max(), hidden, endpoint=False)
+
+
+def one_hidden_layer_fit(target, hidden: int, x):
+    """Outputs (N,) on x (N,) of a 1-hidden-layer ReLU network fitted to ``target`` [02].
+
+    Hidden unit j is relu(x - c_j) (weight 1, bias -c_j, kinks from :func:`hidden_kinks`); the
+    output layer's weights and bias are the least-squares fit to ``target(x)``.
+    """
+    x = checks.array(x, "x", "one_hidden_layer_fit", ndim=1, finite=True)
+    c = hidden_kinks(x, hidden)
+    z = np.column_stack([np.maximum(0.0, x[:, None] - c), np.ones_like(x)])   # hidden outputs, plus 1 for the bias
+    v, *_ = np.linalg.lstsq(z, target(x), rcond=None)                         # output weights by least squares
+    return z @ v
+
+
+# --- builders ------------------------------------------------------------------------------------
+def _mlp_sizes(input_size, hidden_sizes, output_size) -> list:
+    where = "MLP"
+    if isinstance(hidden_sizes, (Integral, str)) or not isinstance(hidden_sizes, (list, tuple, np.ndarray)):
+        raise TypeError(f"{where}: hidden_sizes must be a list of layer widths such as [5] or [64, 64] "
+                        f"([] for no hidden layer), got {checks.describe(hidden_sizes)}")
+    return ([checks.integer(input_size, "input_size", where, minimum=1)]
+            + [checks.integer(s, f"hidden_sizes[{i}]", where, minimum=1) for i, s in enumerate(hidden_sizes)]
+            + [checks.integer(output_size, "output_size", where, minimum=1)])
 
 
 def MLP(
@@ -114,105 +206,59 @@ def MLP(
 ) -> Sequential:
     """A fully connected network input_size -> hidden_sizes... -> output_size (logits) with softmax loss.
 
+    ``hidden_sizes`` is a list of widths, e.g. ``[64, 64]`` (``[]``: no hidden layer).
     ``activation``: "relu", "tanh", "sigmoid" or "identity" ("linear"). ``weight_init``: a key of
     :data:`dlnotes.initializers.INITIALIZERS`; None picks He (relu) or Glorot (others).
     ``batchnorm`` inserts BatchNorm after each hidden Affine; ``dropout`` > 0 inserts Dropout
     after each hidden activation. Biases start at zero; everything is seeded by ``seed``.
     """
-    sizes = [input_size, *list(hidden_sizes), output_size]
-    for s in sizes:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool) or s < 1:
-            raise ValueError(f"layer sizes must be positive integers, got {sizes}")
-    if activation not in ACTIVATION_LAYERS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATION_LAYERS)}")
+    sizes = _mlp_sizes(input_size, hidden_sizes, output_size)
+    checks.choice(activation, "activation", ACTIVATION_LAYERS, "MLP")
     if weight_init is None:
         weight_init = "he_normal" if activation == "relu" else "glorot_normal"
-    if weight_init not in INITIALIZERS:
-        raise ValueError(f"unknown weight_init {weight_init!r}; choose one of {sorted(INITIALIZERS)}")
-    if not 0.0 <= float(dropout) < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
-    reg = None
-    if batchnorm or dropout > 0:
-        from dlnotes import regularization as reg  # written by chapter 05; imported only when used
-
+    checks.choice(weight_init, "weight_init", INITIALIZERS, "MLP")
+    batchnorm = checks.flag(batchnorm, "batchnorm", "MLP")
+    dropout = checks.number(dropout, "dropout", "MLP", low=0.0, high=1.0, high_open=True)
+    seed = checks.integer(seed, "seed", "MLP", minimum=0)
     rng = np.random.default_rng(seed)
     layers: list = []
     n_hidden = len(sizes) - 2
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        W = np.asarray(initialize(weight_init, (fan_in, fan_out), rng), dtype=np.float64)
-        layers.append(Affine(W, np.zeros(fan_out)))
+        layers.append(Affine(initialize(weight_init, (fan_in, fan_out), rng), np.zeros(fan_out)))
         if i < n_hidden:
             if batchnorm:
-                layers.append(reg.BatchNorm(fan_out))
+                layers.append(BatchNorm(fan_out))
             layers.append(ACTIVATION_LAYERS[activation]())
             if dropout > 0:
-                layers.append(reg.Dropout(float(dropout), seed=seed + 1 + i))
+                layers.append(Dropout(dropout, seed=seed + 1 + i))
     net = Sequential(layers, SoftmaxWithLoss(), l2=l2)
     net.sizes = sizes
     net.activation = activation
     return net
 
 
-def as_arrays(data):
-    """(x_train, t_train, x_test, t_test) from a Split, (x, t) or a 4-tuple; test parts may be None."""
-    if hasattr(data, "x_train"):
-        return data.x_train, data.y_train, data.x_test, data.y_test
-    data = tuple(data)
-    if len(data) == 2:
-        return data[0], data[1], None, None
-    if len(data) == 4:
-        return data
-    raise ValueError("data must be a Split, (x, t) or (x_train, t_train, x_test, t_test)")
+def simple_cnn(input_shape=(1, 28, 28), filters=16, kernel=5, hidden=100, classes=10, seed=0) -> Sequential:
+    """conv(filters, kernel×kernel) - ReLU - maxpool 2×2 - affine(hidden) - ReLU - affine(classes) - softmax.
 
-
-def train_step(net: Sequential, optimizer, x, t) -> float:
-    """One gradient step on the batch x (B, ...), t (B,) or (B, K); returns the batch loss before it."""
-    grads = net.gradient(x, t)
-    optimizer.update(net.params, grads)
-    return net.last_loss
-
-
-def train(
-    net: Sequential,
-    data,
-    optimizer,
-    epochs: int = 10,
-    batch_size: int = 32,
-    seed: int = 0,
-    callback: Callable | None = None,
-) -> dict:
-    """Mini-batch training (小批量) for ``epochs`` passes; returns a history dict of per-epoch lists.
-
-    ``data``: a :class:`dlnotes.data.Split`, (x, t) or (x_train, t_train, x_test, t_test).
-    History keys: "epoch", "train_loss", "train_acc" and, with test data, "test_loss",
-    "test_acc" (measured in inference mode after each epoch). ``callback(epoch, history)``
-    runs after each epoch; returning True stops training early.
+    ``input_shape`` is (C, H, W). Weights use He initialisation, seeded; returns a
+    :class:`Sequential` (its loss layer is softmax-with-cross-entropy).
     """
-    x_tr, t_tr, x_te, t_te = as_arrays(data)
-    x_tr = np.asarray(x_tr, dtype=np.float64)
-    t_tr = np.asarray(t_tr)
-    n = x_tr.shape[0]
-    if n == 0:
-        raise ValueError("no training samples")
-    if int(epochs) < 0 or int(batch_size) < 1:
-        raise ValueError(f"epochs must be >= 0 and batch_size >= 1, got {epochs} and {batch_size}")
-    batch_size = min(int(batch_size), n)
-    rng = np.random.default_rng(seed)
-    has_test = x_te is not None and len(x_te) > 0
-    hist = {"epoch": [], "train_loss": [], "train_acc": []}
-    if has_test:
-        hist.update(test_loss=[], test_acc=[])
-    for epoch in range(1, int(epochs) + 1):
-        order = rng.permutation(n)
-        for start in range(0, n, batch_size):
-            idx = order[start : start + batch_size]
-            train_step(net, optimizer, x_tr[idx], t_tr[idx])
-        hist["epoch"].append(epoch)
-        hist["train_loss"].append(net.loss(x_tr, t_tr, train=False))
-        hist["train_acc"].append(net.accuracy(x_tr, t_tr))
-        if has_test:
-            hist["test_loss"].append(net.loss(x_te, t_te, train=False))
-            hist["test_acc"].append(net.accuracy(x_te, t_te))
-        if callback is not None and callback(epoch, hist):
-            break
-    return hist
+    where = "simple_cnn"
+    C, H, W = checks.shape_tuple(input_shape, "input_shape", where, length=3)
+    filters = checks.integer(filters, "filters", where, minimum=1)
+    kernel = checks.integer(kernel, "kernel", where, minimum=1)
+    hidden = checks.integer(hidden, "hidden", where, minimum=1)
+    classes = checks.integer(classes, "classes", where, minimum=1)
+    rng = np.random.default_rng(checks.integer(seed, "seed", where, minimum=0))
+    OH, OW = output_size(H, kernel, 0, 1), output_size(W, kernel, 0, 1)
+    PH, PW = output_size(OH, 2, 0, 2, strict=False), output_size(OW, 2, 0, 2, strict=False)
+    flat = filters * PH * PW
+    layers = [
+        Conv2D(initialize("he_normal", (filters, C, kernel, kernel), rng), np.zeros(filters)),
+        ReLU(),
+        MaxPool2D(2, 2, 2, strict=False),
+        Affine(initialize("he_normal", (flat, hidden), rng), np.zeros(hidden)),
+        ReLU(),
+        Affine(initialize("he_normal", (hidden, classes), rng), np.zeros(classes)),
+    ]
+    return Sequential(layers)

@@ -1,4 +1,6 @@
-"""Optimisers (优化器) sharing one interface: ``update(params, grads)`` changes params in place.
+"""The numpy optimisers (优化器) sharing one interface: ``update(params, grads)`` changes params in place.
+
+(The Keras ones, by name, are :data:`dlnotes.keras_models.KERAS_OPTIMIZERS` / ``make_keras_optimizer``.)
 
 ``params`` and ``grads`` are dicts name -> ndarray with the same keys (e.g. a
 network's ``params`` and ``grads``). State (velocities, moment estimates) is kept per
@@ -13,11 +15,11 @@ class       update (g = gradient, all operations element-wise)              Kera
 ==========  ==============================================================  =======================
 SGD         w -= lr * g                                                     ``SGD()``
 Momentum    v = momentum * v - lr * g;  w += v                              ``SGD(momentum=0.9)``
-AdaGrad     h += g²;  w -= lr * g / sqrt(h + eps)   (h starts at 0.1)       ``Adagrad()``
-RMSProp     h = rho * h + (1 - rho) g²;  w -= lr * g / sqrt(h + eps)        ``RMSprop()``
+AdaGrad     s += g²;  w -= lr * g / sqrt(s + eps)   (s starts at 0.1)       ``Adagrad()``
+RMSProp     s = rho * s + (1 - rho) g²;  w -= lr * g / sqrt(s + eps)        ``RMSprop()``
 Adam        m += (1-beta_1)(g - m);  v += (1-beta_2)(g² - v);               ``Adam()``
-            w -= lr_t * m / (sqrt(v) + eps),
-            lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+            w -= lr_k * m / (sqrt(v) + eps),
+            lr_k = lr * sqrt(1 - beta_2^k) / (1 - beta_1^k) at step k = 1, 2, ...
 ==========  ==============================================================  =======================
 """
 
@@ -25,31 +27,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlnotes import checks
+
 __all__ = ["AdaGrad", "Adam", "Momentum", "OPTIMIZERS", "Optimizer", "RMSProp", "SGD", "make_optimizer"]
-
-
-def _check_rate(name, value, *, low=0.0, high=None, low_inclusive=False):
-    value = float(value)
-    ok = np.isfinite(value) and (value >= low if low_inclusive else value > low)
-    if high is not None:
-        ok = ok and value < high
-    if not ok:
-        rng = f"{'[' if low_inclusive else '('}{low}, {high if high is not None else '∞'})"
-        raise ValueError(f"{name} must be a number in {rng}, got {value}")
-    return value
 
 
 class Optimizer:
     """Base class: subclasses implement ``_step(key, w, g)``; ``lr`` may change between steps."""
 
     def __init__(self, lr: float):
-        if not isinstance(lr, (int, float, np.number)) or isinstance(lr, bool):
-            raise TypeError(f"learning rate must be a number, got {type(lr).__name__}")
-        if not np.isfinite(lr) or lr <= 0:
-            raise ValueError(f"learning rate must be a positive number, got {lr}")
-        self.lr = float(lr)
+        self.lr = checks.number(lr, "lr (the learning rate)", type(self).__name__, low=0.0, low_open=True)
         self.state: dict = {}
         self.iterations = 0
+
+    def _rate(self, value, name, *, below_one=True, zero_ok=True):
+        """A hyperparameter in [0, 1) (``below_one``) or (0, ∞) / [0, ∞), checked at construction."""
+        return checks.number(value, name, type(self).__name__, low=0.0, low_open=not zero_ok,
+                             high=1.0 if below_one else None, high_open=True)
 
     def reset(self) -> None:
         """Forget all state (velocities, moments, step count), as a freshly built optimiser."""
@@ -61,22 +55,11 @@ class Optimizer:
 
         ``validate=False`` skips the key / shape / dtype checks (for tight loops that checked once).
         """
+        if validate:
+            grads = checks.params_and_grads(params, grads, f"{type(self).__name__}.update")
         self.iterations += 1
-        if not validate:
-            for key in params:
-                self._step(key, params[key], grads[key])
-            return
-        missing = [k for k in params if k not in grads]
-        if missing:
-            raise ValueError(f"no gradient for parameter(s) {missing}; grads has keys {sorted(grads)}")
-        for key in params:
-            w, g = params[key], np.asarray(grads[key])
-            if not isinstance(w, np.ndarray) or not np.issubdtype(w.dtype, np.floating):
-                raise TypeError(f"parameter {key!r} must be a float numpy array (updated in place)")
-            if g.shape != w.shape:
-                raise ValueError(f"gradient {key!r} has shape {g.shape} but the parameter has shape {w.shape}")
-        for key in params:
-            self._step(key, params[key], np.asarray(grads[key], dtype=params[key].dtype))
+        for key, w in params.items():
+            self._step(key, w, grads[key])
 
     def _step(self, key, w, g):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -101,7 +84,7 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """Momentum (动量): v <- momentum * v - lr * dW; W <- W + v (Keras ``SGD(momentum=...)``).
+    """Momentum (动量法): v <- momentum * v - lr * dW; W <- W + v (Keras ``SGD(momentum=...)``).
 
     The velocity ``v`` remembers past steps, so steps along a consistent direction
     grow (up to 1 / (1 - momentum) times) while zig-zag components cancel.
@@ -110,8 +93,8 @@ class Momentum(Optimizer):
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9, nesterov: bool = False):
         super().__init__(lr)
-        self.momentum = _check_rate("momentum", momentum, low=0.0, high=1.0, low_inclusive=True)
-        self.nesterov = bool(nesterov)
+        self.momentum = self._rate(momentum, "momentum")
+        self.nesterov = checks.flag(nesterov, "nesterov", "Momentum")
 
     def hyperparameters(self):
         return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
@@ -127,75 +110,75 @@ class Momentum(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """AdaGrad (自适应梯度): h <- h + dW²; W <- W - lr * dW / sqrt(h + eps) (Keras ``Adagrad()``).
+    """AdaGrad (自适应梯度): s <- s + dW²; W <- W - lr * dW / sqrt(s + eps) (Keras ``Adagrad()``).
 
     Each weight gets its own step size, shrinking as its squared gradients pile up;
-    ``h`` starts at ``initial_accumulator_value`` (0.1 in Keras), so the first step is finite.
+    ``s`` starts at ``initial_accumulator_value`` (0.1 in Keras), so the first step is finite.
     """
 
     def __init__(self, lr: float = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7):
         super().__init__(lr)
-        self.initial_accumulator_value = _check_rate(
-            "initial_accumulator_value", initial_accumulator_value, low=0.0, low_inclusive=True)
-        self.epsilon = _check_rate("epsilon", epsilon, low=0.0)
+        self.initial_accumulator_value = self._rate(initial_accumulator_value, "initial_accumulator_value",
+                                                    below_one=False)
+        self.epsilon = self._rate(epsilon, "epsilon", below_one=False, zero_ok=False)
 
     def hyperparameters(self):
         return {"lr": self.lr, "initial_accumulator_value": self.initial_accumulator_value,
                 "epsilon": self.epsilon}
 
     def _step(self, key, w, g):
-        h = self.state.setdefault(key, np.full_like(w, self.initial_accumulator_value))
-        h += g * g
-        w -= self.lr * g / np.sqrt(h + self.epsilon)
+        s = self.state.setdefault(key, np.full_like(w, self.initial_accumulator_value))
+        s += g * g
+        w -= self.lr * g / np.sqrt(s + self.epsilon)
 
 
 class RMSProp(Optimizer):
-    """RMSProp: h <- rho h + (1 - rho) dW²; W <- W - lr * dW / sqrt(h + eps) (Keras ``RMSprop()``).
+    """RMSProp: s <- rho s + (1 - rho) dW²; W <- W - lr * dW / sqrt(s + eps) (Keras ``RMSprop()``).
 
-    Like AdaGrad, but ``h`` is a moving average (指数移动平均) that forgets old
+    Like AdaGrad, but ``s`` is a moving average (指数移动平均) that forgets old
     gradients, so the step size does not decay to zero.
     """
 
     def __init__(self, lr: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7):
         super().__init__(lr)
-        self.rho = _check_rate("rho", rho, low=0.0, high=1.0, low_inclusive=True)
-        self.epsilon = _check_rate("epsilon", epsilon, low=0.0)
+        self.rho = self._rate(rho, "rho")
+        self.epsilon = self._rate(epsilon, "epsilon", below_one=False, zero_ok=False)
 
     def hyperparameters(self):
         return {"lr": self.lr, "rho": self.rho, "epsilon": self.epsilon}
 
     def _step(self, key, w, g):
-        h = self.state.setdefault(key, np.zeros_like(w))
-        h *= self.rho
-        h += (1.0 - self.rho) * g * g
-        w -= self.lr * g / np.sqrt(h + self.epsilon)
+        s = self.state.setdefault(key, np.zeros_like(w))
+        s *= self.rho
+        s += (1.0 - self.rho) * g * g
+        w -= self.lr * g / np.sqrt(s + self.epsilon)
 
 
 class Adam(Optimizer):
     """Adam: momentum (m) plus RMSProp scaling (v), with bias correction (Keras ``Adam()``).
 
     m <- m + (1 - beta_1)(dW - m); v <- v + (1 - beta_2)(dW² - v);
-    W <- W - lr_t * m / (sqrt(v) + eps) with lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t),
-    t = 1, 2, ... the step number. (Keras folds the bias correction into lr_t, so
+    W <- W - lr_k * m / (sqrt(v) + eps) with lr_k = lr * sqrt(1 - beta_2^k) / (1 - beta_1^k),
+    k = 1, 2, ... the step number. (Keras folds the bias correction into lr_k, so
     ``eps`` is added to the uncorrected sqrt(v).)
     """
 
     def __init__(self, lr: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7):
         super().__init__(lr)
-        self.beta_1 = _check_rate("beta_1", beta_1, low=0.0, high=1.0, low_inclusive=True)
-        self.beta_2 = _check_rate("beta_2", beta_2, low=0.0, high=1.0, low_inclusive=True)
-        self.epsilon = _check_rate("epsilon", epsilon, low=0.0)
+        self.beta_1 = self._rate(beta_1, "beta_1")
+        self.beta_2 = self._rate(beta_2, "beta_2")
+        self.epsilon = self._rate(epsilon, "epsilon", below_one=False, zero_ok=False)
 
     def hyperparameters(self):
         return {"lr": self.lr, "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
 
     def _step(self, key, w, g):
         m, v = self.state.setdefault(key, (np.zeros_like(w), np.zeros_like(w)))
-        t = self.iterations
-        lr_t = self.lr * np.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
+        k = self.iterations
+        lr_k = self.lr * np.sqrt(1.0 - self.beta_2**k) / (1.0 - self.beta_1**k)
         m += (1.0 - self.beta_1) * (g - m)
         v += (1.0 - self.beta_2) * (g * g - v)
-        w -= lr_t * m / (np.sqrt(v) + self.epsilon)
+        w -= lr_k * m / (np.sqrt(v) + self.epsilon)
 
 
 OPTIMIZERS = {"SGD": SGD, "Momentum": Momentum, "AdaGrad": AdaGrad, "RMSProp": RMSProp, "Adam": Adam}
@@ -206,5 +189,5 @@ def make_optimizer(name: str, **kwargs) -> Optimizer:
     """Build the optimiser called ``name`` (a key of :data:`OPTIMIZERS`, case-insensitive)."""
     lookup = {k.lower(): cls for k, cls in OPTIMIZERS.items()}
     if not isinstance(name, str) or name.lower() not in lookup:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of {list(OPTIMIZERS)}")
+        checks.fail("make_optimizer", "name", f"one of {list(OPTIMIZERS)} (any case)", checks.describe(name))
     return lookup[name.lower()](**kwargs)

@@ -10,6 +10,9 @@ With 0/1 labels the same rule reads ``w ← w + η (t − o) x`` where ``o`` is 
 perceptron's 0/1 output (the "error form"): ``t − o`` is +1 or −1 exactly when the
 sample is wrong, i.e. the ±1 label, and 0 when it is right. (The two differ only for a
 point lying exactly on the line, which the ±1 rule counts as wrong.)
+
+Chapter 01's explorers are in :mod:`dlnotes.explorers.perceptron`, its XOR figure is
+:func:`dlnotes.figures.plot_xor_spaces`.
 """
 
 from __future__ import annotations
@@ -18,16 +21,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlnotes.data import GATES, truth_table
-from dlnotes.explorer import Explorer, button, dropdown, figure, int_slider, log_slider, register, slider
-
 __all__ = [
     "GATE_WEIGHTS",
     "PerceptronResult",
-    "decision_line_explorer",
     "error_form_update",
     "gate",
-    "learning_rule_explorer",
     "perceptron",
     "perceptron_update",
     "to_pm1",
@@ -166,156 +164,3 @@ def train_perceptron(x, y, lr=1.0, max_epochs=100, w0=None, b0=0.0, stop_on_cycl
             break
     res.w, res.b = w, b
     return res
-
-
-# --- explorers -----------------------------------------------------------------------------
-_LIM = (-0.6, 1.6)
-
-
-def _line_points(w, b, lim=_LIM):
-    """Two end points of the line w·x + b = 0 across the view, or empty lists if w = 0."""
-    w1, w2 = float(w[0]), float(w[1])
-    t = np.array(lim)
-    if abs(w1) < 1e-12 and abs(w2) < 1e-12:
-        return [], []
-    if abs(w2) >= abs(w1):
-        return t, -(w1 * t + b) / w2
-    return -(w2 * t + b) / w1, t
-
-
-def _gate_axes(ax):
-    ax.set_xlim(*_LIM)
-    ax.set_ylim(*_LIM)
-    ax.set_aspect("equal")
-    ax.set_xticks([0, 1])
-    ax.set_yticks([0, 1])
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
-    grid = np.linspace(*_LIM, 61)
-    gx, gy = np.meshgrid(grid, grid)
-    region = ax.imshow(np.zeros_like(gx), extent=(*_LIM, *_LIM), origin="lower", cmap="coolwarm",
-                       vmin=-0.2, vmax=1.2, alpha=0.25, interpolation="nearest")
-    (line,) = ax.plot([], [], "k-", lw=2)
-    x4, _ = truth_table("AND")
-    pts = ax.scatter(x4[:, 0], x4[:, 1], s=160, c=np.zeros(4), cmap="coolwarm", vmin=0, vmax=1,
-                     edgecolors="k", linewidths=1.5, zorder=3)
-    marks = [ax.text(px + 0.09, py + 0.09, "", fontsize=12, fontweight="bold") for px, py in x4]
-    return np.stack([gx, gy], -1), region, line, pts, marks, x4
-
-
-@register
-def decision_line_explorer():
-    """Sliders w1, w2, b move the perceptron's decision line over the AND / OR / NAND / XOR truth table."""
-    fig, ax = figure(figsize=(4.6, 4.2))
-    grid, region, line, pts, marks, x4 = _gate_axes(ax)
-    title = ax.set_title("")
-
-    def update(gate_name, w1, w2, b):
-        w = np.array([w1, w2])
-        t = GATES[gate_name]
-        out = perceptron(x4, w, b)
-        region.set_data(perceptron(grid.reshape(-1, 2), w, b).reshape(grid.shape[:2]))
-        line.set_data(*_line_points(w, b))
-        pts.set_array(t.astype(float))
-        right = out == t
-        for m, ok in zip(marks, right):
-            m.set_text("✓" if ok else "✗")
-            m.set_color("green" if ok else "red")
-        n = int(right.sum())
-        title.set_text(f"{gate_name}: {n}/4 right   (w=({w1:.2f}, {w2:.2f}), b={b:.2f})")
-        msg = f"{n} of 4 points are on the right side. Shaded red = output 1, blue = output 0."
-        if abs(w1) < 1e-12 and abs(w2) < 1e-12:
-            msg = (f"w1 = w2 = 0: there is no line; the output is step(b) = {int(b > 0)} everywhere. "
-                   f"{n} of 4 right.")
-        if gate_name == "XOR" and n < 4:
-            msg += " No single line gets all four XOR points right — that is the point."
-        return msg
-
-    controls = {
-        "gate_name": dropdown("gate", ["AND", "OR", "NAND", "XOR"], "AND"),
-        "w1": slider("weight w1", -1.5, 1.5, 0.05, 0.5),
-        "w2": slider("weight w2", -1.5, 1.5, 0.05, 0.5),
-        "b": slider("bias b (= −θ)", -1.5, 1.5, 0.05, -0.2),
-    }
-    explorer = Explorer(update, controls, fig, title="Perceptron decision line")
-    return explorer
-
-
-_INITS = {
-    "zeros": (np.zeros(2), 0.0),
-    "small random (seed 0)": (np.round(np.random.default_rng(0).normal(0, 0.5, 2), 2), 0.3),
-}
-
-
-@register
-def learning_rule_explorer():
-    """Step through the perceptron rule w ← w + η·y·x on a truth table; learning-rate log slider."""
-    max_steps = 60
-    fig, ax = figure(figsize=(4.6, 4.2))
-    grid, region, line, pts, marks, x4 = _gate_axes(ax)
-    (ring,) = ax.plot([], [], "o", ms=22, mfc="none", mec="orange", mew=3, zorder=4)
-    arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="orange", lw=2))
-    title = ax.set_title("")
-    cache = {}
-
-    def run(gate_name, lr, init):
-        key = (gate_name, lr, init)
-        if key not in cache:
-            cache.clear()
-            w0, b0 = _INITS[init]
-            x, y = truth_table(gate_name)
-            cache[key] = train_perceptron(x, y, lr=lr, max_epochs=max_steps // 4 + 1, w0=w0, b0=b0,
-                                          stop_on_cycle=False)
-        return cache[key]
-
-    def update(gate_name, lr, init, step):
-        res = run(gate_name, lr, init)
-        t = GATES[gate_name]
-        pts.set_array(t.astype(float))
-        if step < len(res.steps):
-            epoch, i, w, b, wrong = res.steps[step]
-        else:
-            epoch, i, w, b, wrong = res.epochs, None, res.w, res.b, False
-        out = perceptron(x4, w, b)
-        region.set_data(perceptron(grid.reshape(-1, 2), w, b).reshape(grid.shape[:2]))
-        line.set_data(*_line_points(w, b))
-        for m, ok in zip(marks, out == t):
-            m.set_text("✓" if ok else "✗")
-            m.set_color("green" if ok else "red")
-        title.set_text(f"{gate_name}, η={lr:.2g}: step {step}, w=({w[0]:.2f}, {w[1]:.2f}), b={b:.2f}")
-        if i is None:
-            ring.set_data([], [])
-            arrow.set_visible(False)
-            return f"after all {len(res.steps)} steps: {res.message}"
-        xi = x4[i]
-        ring.set_data([xi[0]], [xi[1]])
-        y = 1 if t[i] == 1 else -1
-        a = float(np.dot(w, xi) + b)
-        dw = lr * y * xi
-        norm = float(np.linalg.norm(dw))
-        arrow.set_visible(bool(wrong) and norm > 0)
-        if wrong:
-            # the direction of the weight change Δw = η·y·x, drawn from the point
-            if norm > 0:
-                arrow.xy = tuple(xi + 0.4 * dw / norm)
-                arrow.set_position(tuple(xi))
-            return (f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), y={y:+d}: y·(w·x+b) = {y * a:.2f} ≤ 0 → "
-                    f"wrong, so w += η·y·x = ({dw[0]:+.3g}, {dw[1]:+.3g}), b += {lr * y:+.3g}")
-        return f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), y={y:+d}: y·(w·x+b) = {y * a:.2f} > 0 → right, no change"
-
-    controls = {
-        "gate_name": dropdown("gate", ["AND", "OR", "NAND", "XOR"], "AND"),
-        "lr": log_slider("learning rate η", 0.01, 10, 0.1),
-        "init": dropdown("initial weights", list(_INITS), "small random (seed 0)"),
-        "step": int_slider("step", 0, max_steps, 0),
-    }
-    step_button = button("step ▶")
-    explorer = None
-
-    def advance(**_values):
-        s = explorer.controls["step"]
-        s.value = min(s.value + 1, s.max)
-
-    explorer = Explorer(update, controls, fig, buttons={"step": (step_button, advance)},
-                        title="Perceptron learning rule")
-    return explorer

@@ -13,6 +13,10 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from dlnotes import checks
+from dlnotes.layers import Affine, Identity, ReLU, Sigmoid, Tanh
+from dlnotes.network import Sequential
+
 __all__ = [
     "NUMPY_DTYPES",
     "TF_DTYPES",
@@ -50,7 +54,11 @@ def _float_row(name, finfo, bits):
 
 def numpy_dtype_info(name: str) -> dict:
     """One row of the numpy dtype table: bits, min, max, decimal digits and eps (floats), read from numpy."""
-    dt = np.dtype(name)
+    name = _dtype_name(name, "numpy_dtype_info")
+    try:
+        dt = np.dtype(name)
+    except TypeError:
+        raise ValueError(f"numpy_dtype_info: name must be a numpy dtype name such as 'float32', got {name!r}") from None
     bits = dt.itemsize * 8
     if dt.kind == "b":
         return {"dtype": name, "kind": "bool", "bits": bits, "min": False, "max": True}
@@ -75,10 +83,12 @@ def numpy_dtype_info(name: str) -> dict:
 
 def tf_dtype_info(name: str) -> dict:
     """One row of the TensorFlow dtype table, read from ``tf.dtypes.as_dtype(name)`` (size, min, max)."""
+    name = _dtype_name(name, "tf_dtype_info")
     try:
         d = tf.dtypes.as_dtype(name)
-    except TypeError as exc:
-        raise ValueError(f"{name!r} is not a TensorFlow dtype") from exc
+    except TypeError:
+        raise ValueError(f"tf_dtype_info: name must be a TensorFlow dtype name such as 'float32', "
+                         f"got {name!r}") from None
     bits = d.size * 8
     if d.is_floating:
         import ml_dtypes  # TensorFlow's own dependency; its finfo knows bfloat16
@@ -106,11 +116,20 @@ def tf_dtype_info(name: str) -> dict:
 
 def dtype_table(library: str = "numpy", names=None) -> list[dict]:
     """The dtype table of ``"numpy"`` or ``"tensorflow"`` as a list of row dicts (columns may be missing)."""
+    checks.choice(library, "library", ["numpy", "np", "tensorflow", "tf"], "dtype_table")
+    if names is not None and (isinstance(names, str) or not isinstance(names, (list, tuple))):
+        raise TypeError(f"dtype_table: names must be a list of dtype names or None, got {checks.describe(names)}")
     if library in ("numpy", "np"):
         return [numpy_dtype_info(n) for n in (names or NUMPY_DTYPES)]
     if library in ("tensorflow", "tf"):
         return [tf_dtype_info(n) for n in (names or TF_DTYPES)]
     raise ValueError(f"library must be 'numpy' or 'tensorflow', got {library!r}")
+
+
+def _dtype_name(name, where) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"{where}: name must be a dtype name (a str such as 'float32'), got {checks.describe(name)}")
+    return name
 
 
 def _fmt(value) -> str:
@@ -123,6 +142,8 @@ def _fmt(value) -> str:
 
 def markdown_table(rows: list[dict], columns=("dtype", "same as", "kind", "bits", "min", "max", "digits", "eps", "layout")) -> str:
     """Rows of :func:`dtype_table` as a Markdown table (display it with ``IPython.display.Markdown``)."""
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, dict) for r in rows):
+        raise TypeError(f"markdown_table: rows must be a list of dicts (from dtype_table), got {checks.describe(rows)}")
     cols = [c for c in columns if any(c in r for r in rows)]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(_fmt(r.get(c)) for c in cols) + " |" for r in rows]
@@ -136,6 +157,7 @@ def graph_ops(fn, *specs) -> list[dict]:
     Each entry: ``name``, ``type`` (the kernel, e.g. ``AddV2``), ``inputs`` (tensor names
     flowing in along the edges) and ``outputs``.
     """
+    checks.function(fn, "fn", "graph_ops")
     tf_fn = fn if hasattr(fn, "get_concrete_function") else tf.function(fn)
     graph = tf_fn.get_concrete_function(*specs).graph
     return [
@@ -152,9 +174,15 @@ def sequential_loss_tf(net, variables: dict, x, t):
     ``variables`` maps the keys of ``net.params`` ("L0.W", ...) to ``tf.Variable``s; ``x`` is
     (N, D) and ``t`` integer labels (N,). Returns a scalar tensor equal to ``net.loss(x, t)``.
     """
-    from dlnotes.layers import Affine, Identity, ReLU, Sigmoid, Tanh
-
-    out = tf.convert_to_tensor(np.asarray(x, dtype=np.float64))
+    where = "sequential_loss_tf"
+    if not isinstance(net, Sequential):
+        raise TypeError(f"{where}: net must be a dlnotes.network.Sequential, got {checks.describe(net)}")
+    if not isinstance(variables, dict) or set(variables) != set(net.params):
+        raise ValueError(f"{where}: variables must be a dict with the keys of net.params {sorted(net.params)}, "
+                         f"got {checks.describe(variables if not isinstance(variables, dict) else sorted(variables))}")
+    x = checks.array(x, "x", where, ndim=2, nonempty=True)
+    t = checks.labels(t, "t", where, n=len(x))
+    out = tf.convert_to_tensor(x)
     for i, layer in enumerate(net.layers):
         if isinstance(layer, Affine):
             out = tf.reshape(out, (tf.shape(out)[0], -1)) @ variables[f"L{i}.W"] + variables[f"L{i}.b"]

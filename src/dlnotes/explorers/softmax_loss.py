@@ -1,18 +1,23 @@
-"""Softmax outputs and loss functions (损失函数) made visible: overflow, temperature, MSE vs cross-entropy.
+"""Chapter 03 explorers: softmax outputs and loss functions (损失函数) made visible — overflow,
+temperature, MSE vs cross-entropy, and the push each loss gives a wrong logit.
 
 The numerics (``softmax``, ``cross_entropy``, ``mse``) live in :mod:`dlnotes.functions`;
-this module keeps the naive softmax for comparison, a picture of numpy's ``axis``, and
-chapter 03's explorers :func:`softmax_explorer` and :func:`loss_explorer`.
+this module keeps what only these explorers need: the naive softmax they compare against
+and :func:`prediction`, the probability vectors the loss explorer scores. The slopes behind
+:func:`logit_gradient_explorer` (why cross-entropy trains faster than MSE) are
+:func:`dlnotes.functions.logit_gradients`.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from dlnotes.explorer import Explorer, dropdown, figure, int_slider, log_slider, register, slider
-from dlnotes.functions import cross_entropy, mse, softmax
+from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, log_slider, register, slider
+from dlnotes.functions import cross_entropy, logit_gradients, mse, softmax
 
-__all__ = ["draw_axis_picture", "loss_explorer", "naive_softmax", "prediction", "softmax_explorer"]
+__all__ = ["logit_gradient_explorer", "loss_explorer", "naive_softmax", "prediction", "softmax_explorer"]
 
 
 def naive_softmax(a):
@@ -25,43 +30,6 @@ def naive_softmax(a):
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(a)
         return e / np.sum(e)
-
-
-def draw_axis_picture(ax, a=None):
-    """Draw a small matrix and the sums along axis 0 (down each column) and axis 1 (along each row)."""
-    a = np.array([[1, 2, 3], [4, 5, 6]]) if a is None else np.asarray(a)
-    if a.ndim != 2:
-        raise ValueError(f"draw_axis_picture shows a 2-D array, got shape {a.shape}")
-    n, m = a.shape
-    ax.set_xlim(-0.7, m + 1.6)
-    ax.set_ylim(n + 1.4, -1.0)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    for i in range(n):
-        for j in range(m):
-            ax.add_patch(_square(ax, j, i, "#dde8f5"))
-            ax.text(j, i, str(a[i, j]), ha="center", va="center", fontsize=12)
-    s0, s1 = a.sum(axis=0), a.sum(axis=1)
-    for j in range(m):
-        ax.add_patch(_square(ax, j, n + 0.4, "#f8e0c0"))
-        ax.text(j, n + 0.4, str(s0[j]), ha="center", va="center", fontsize=12)
-    for i in range(n):
-        ax.add_patch(_square(ax, m + 0.4, i, "#d8f0d8"))
-        ax.text(m + 0.4, i, str(s1[i]), ha="center", va="center", fontsize=12)
-    ax.annotate("", xy=(-0.6, n - 0.4), xytext=(-0.6, -0.5), arrowprops=dict(arrowstyle="->", color="C1", lw=2))
-    ax.text(m / 2 - 0.5, n + 1.2, "a.sum(axis=0): down each column (collapses the rows)", ha="center",
-            color="C1", fontsize=9)
-    ax.annotate("", xy=(m - 0.4, -0.7), xytext=(-0.5, -0.7), arrowprops=dict(arrowstyle="->", color="C2", lw=2))
-    ax.text(m / 2 - 0.5, -0.85, "a.sum(axis=1): along each row (collapses the columns)", ha="center",
-            color="C2", fontsize=9)
-    ax.set_title(f"a has shape {a.shape}: axis 0 indexes rows, axis 1 indexes columns", fontsize=10)
-    return ax
-
-
-def _square(ax, x, y, color):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((x - 0.45, y - 0.45), 0.9, 0.9, facecolor=color, edgecolor="0.4")
 
 
 _LOGITS = {
@@ -155,20 +123,16 @@ def loss_explorer():
     ax_l.set_ylim(0, 4)
     ax_l.set_xlabel("probability given to the right class")
     ax_l.legend(fontsize=8, loc="upper right")
-    t_cache = {}
 
+    @functools.lru_cache(maxsize=1)  # moving only p(right class) re-uses the curves
     def curves(k, spread):
-        key = (k, spread)
-        if key not in t_cache:
-            t_cache.clear()
-            ys = np.array([prediction(p, k, spread) for p in ps])
-            t = np.zeros(k)
-            t[0] = 1
-            ce = -np.log(ps)
-            ms = 0.5 * np.sum((ys - t) ** 2, axis=1)
-            acc = (np.argmax(ys, axis=1) == 0).astype(float)
-            t_cache[key] = (ce, ms, acc)
-        return t_cache[key]
+        ys = np.array([prediction(p, k, spread) for p in ps])
+        t = np.zeros(k)
+        t[0] = 1
+        ce = -np.log(ps)
+        ms = 0.5 * np.sum((ys - t) ** 2, axis=1)
+        acc = (np.argmax(ys, axis=1) == 0).astype(float)
+        return ce, ms, acc
 
     def update(p_correct, classes, spread):
         y = prediction(p_correct, classes, spread)
@@ -198,3 +162,41 @@ def loss_explorer():
     }
     explorer = Explorer(update, controls, fig, title="MSE vs cross-entropy")
     return explorer
+
+
+@register
+def logit_gradient_explorer():
+    """Logit slider: the loss and the size of its gradient for cross-entropy vs MSE, target t = 1."""
+    fig, (ax_l, ax_g) = figure(1, 2, figsize=(7.6, 3.2))
+    a = np.linspace(-12, 6, 361)
+    y, ce_g, mse_g = logit_gradients(a)
+    ax_l.plot(a, np.logaddexp(0.0, -a), color="C1", label="cross-entropy −log y")   # -log sigmoid(a), overflow-free
+    ax_l.plot(a, 0.5 * (y - 1.0) ** 2, color="C0", label="MSE ½(y − 1)²")
+    ax_g.semilogy(a, np.abs(ce_g), color="C1", label="cross-entropy")
+    ax_g.semilogy(a, np.abs(mse_g), color="C0", label="MSE")
+    (dot_l_ce,) = ax_l.plot([], [], "o", color="C1")
+    (dot_l_mse,) = ax_l.plot([], [], "o", color="C0")
+    (dot_g_ce,) = ax_g.plot([], [], "o", color="C1")
+    (dot_g_mse,) = ax_g.plot([], [], "o", color="C0")
+    marks = [ax.axvline(0.0, color="0.5", lw=0.8, ls=":") for ax in (ax_l, ax_g)]
+    ax_l.set(xlabel="logit a of the true class", ylabel="loss", ylim=(-0.3, 12.5), title="loss")
+    ax_g.set(xlabel="logit a of the true class", ylabel="|dL/da|", ylim=(1e-6, 2.0), title="size of the gradient")
+    ax_l.legend(fontsize=8, loc="upper right")
+    ax_g.legend(fontsize=8, loc="lower left")
+
+    def update(logit):
+        (p,), (ce,), (ms,) = logit_gradients([logit])
+        dot_l_ce.set_data([logit], [np.logaddexp(0.0, -logit)])
+        dot_l_mse.set_data([logit], [0.5 * (p - 1.0) ** 2])
+        dot_g_ce.set_data([logit], [abs(ce)])
+        dot_g_mse.set_data([logit], [max(abs(ms), 1e-300)])
+        for m in marks:
+            m.set_xdata([logit, logit])
+        msg = (f"y = {p:.4g}: cross-entropy pushes the logit with |dL/da| = {abs(ce):.3g}, "
+               f"MSE with {abs(ms):.3g} ({abs(ce) / abs(ms):.3g}× weaker)")
+        if p < 0.01:
+            msg += " — confidently wrong: MSE's push has almost vanished, cross-entropy's is at full strength."
+        return msg
+
+    controls = {"logit": slider("true-class logit a", -12.0, 6.0, 0.1, -2.0)}
+    return Explorer(update, controls, fig, title="Gradient on the logit: cross-entropy vs MSE (t = 1)")

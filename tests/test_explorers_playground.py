@@ -7,9 +7,9 @@ import time
 import numpy as np
 import pytest
 
-from dlnotes.explorer import REGISTRY
+from dlnotes.explorers.base import REGISTRY
 from dlnotes.layers import Identity, ReLU, Sigmoid, Tanh
-from dlnotes.playground import Playground, PlaygroundState, playground
+from dlnotes.explorers.playground import Playground, PlaygroundState, playground
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def _same(a, b):
 
 
 def test_playground_is_registered_and_starts_clean():
-    assert "playground.playground" in REGISTRY
+    assert "explorers.playground.playground" in REGISTRY
     ex = playground()
     assert ex.error is None and ex.warnings == [] and ex.png
     assert ex.state.epoch == 0 and ex.state.steps == 0

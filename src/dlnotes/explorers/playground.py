@@ -10,8 +10,10 @@ restarts from fresh weights. Unlike it, there is a 3-class spiral (softmax outpu
 the seed-000 eight points, and the test set is drawn beside the training set.
 
 :class:`PlaygroundState` is the model (data, network, history) without any widget;
-:class:`Playground` is the :class:`~dlnotes.explorer.Explorer` around it, with an
-``ipywidgets.Play`` whose ticks each train one frame (no threads).
+:class:`Playground` is the :class:`~dlnotes.explorers.base.Explorer` around it, with an
+``ipywidgets.Play`` whose ticks each train one frame with :class:`dlnotes.training.Trainer`,
+chapter 04's own training loop (no threads). The boundary is
+:class:`dlnotes.figures.DecisionBoundary`, the neuron thumbnails :func:`dlnotes.figures.mosaic`.
 """
 
 from __future__ import annotations
@@ -20,14 +22,17 @@ import time
 
 import ipywidgets as W
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import MaxNLocator
 
-from dlnotes.blit import BlitExplorer, Blitter
+from dlnotes.config import size
 from dlnotes.data import make_toy
-from dlnotes.explorer import button, dropdown, figure, int_slider, log_slider, register, slider
+from dlnotes.explorers.base import button, dropdown, figure, int_slider, log_slider, register, show_image, slider
+from dlnotes.explorers.blit import BlitExplorer, Blitter
+from dlnotes.figures import BOUNDARY_CMAP, DecisionBoundary, boundary_extent, mosaic, plane_grid
+from dlnotes.functions import softmax
 from dlnotes.network import MLP
 from dlnotes.optimizers import SGD
+from dlnotes.training import Trainer
 
 __all__ = ["DATASETS", "Playground", "PlaygroundState", "playground"]
 
@@ -44,14 +49,11 @@ DATASETS = {
 
 ACTIVATIONS = {"ReLU": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "identity"}
 L2_RATES = [0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1]
-CLASS_COLORS = np.array([[0.96, 0.58, 0.13], [0.03, 0.47, 0.74], [0.18, 0.63, 0.30]])  # orange, blue, green
-CMAP = LinearSegmentedColormap.from_list("playground", [CLASS_COLORS[0], (1.0, 1.0, 1.0), CLASS_COLORS[1]])
 
 # Settings that restart training when they change (data or architecture), as in Playground.
 RESTART_KEYS = ("dataset", "noise", "test_ratio", "hidden_layers", "neurons", "activation")
 N_POINTS = 300
 MAX_STEPS_PER_FRAME = 32
-DIVERGED = 1e6  # |weight| beyond this counts as divergence
 
 
 class PlaygroundState:
@@ -63,6 +65,7 @@ class PlaygroundState:
         self.init_count = 0
         self.settings: dict = {}
         self.net = None
+        self.trainer = None
         self.split = None
         self.optimizer = SGD(0.03)
         self.batch_size = 10
@@ -92,6 +95,7 @@ class PlaygroundState:
         if not np.isfinite(self.optimizer.lr) or self.optimizer.lr <= 0:
             raise ValueError(f"learning rate must be positive, got {learning_rate}")
         self.batch_size = max(1, int(batch_size))
+        self.trainer.batch_size = min(self.batch_size, len(self.x_train))
         self.net.l2 = max(0.0, float(l2))
         return restart
 
@@ -101,74 +105,61 @@ class PlaygroundState:
         split = make_toy(s["dataset"], n=n, noise=s["noise"], test_ratio=s["test_ratio"], seed=self.seed)
         self.split = split
         self.num_classes = max(2, split.num_classes)
+        self.extent = boundary_extent(split.x_train, split.x_test)
+        # Inputs are scaled to about [-1, 1] (the seed-8 points span 1..8); the plot keeps raw units.
         allx = np.vstack([split.x_train, split.x_test])
         lo, hi = allx.min(axis=0), allx.max(axis=0)
-        pad = 0.1 * (hi - lo) + 0.1
-        self.extent = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
-        # Inputs are scaled to about [-1, 1] (the seed-8 points span 1..8); the plot keeps raw units.
         self.center = (lo + hi) / 2.0
         self.scale = np.maximum((hi - lo) / 2.0, 1e-9)
         self.x_train = (split.x_train - self.center) / self.scale
         self.x_test = (split.x_test - self.center) / self.scale
-        gx = np.linspace(self.extent[0], self.extent[1], self.grid)
-        gy = np.linspace(self.extent[2], self.extent[3], self.grid)
-        xx, yy = np.meshgrid(gx, gy)
-        self.grid_points = (np.column_stack([xx.ravel(), yy.ravel()]) - self.center) / self.scale
+        self.grid_points = (plane_grid(self.extent, self.grid) - self.center) / self.scale
 
     def reset(self):
-        """Fresh random weights (a new seed each time) and an empty history."""
+        """Fresh random weights (a new seed each time), a new trainer and an empty history."""
         s = self.settings
         self.init_count += 1
         self.net = MLP(2, [s["neurons"]] * s["hidden_layers"], self.num_classes, activation=s["activation"],
                        l2=self.net.l2 if self.net is not None else 0.0, seed=self.seed * 1000 + self.init_count)
-        self.steps = 0
-        self.samples_seen = 0
-        self.diverged = False
+        self.trainer = Trainer(self.net, self.optimizer, self.x_train, self.split.y_train,
+                               batch_size=self.batch_size, seed=self.seed + self.init_count)
         self.history = {"epoch": [], "train_loss": [], "test_loss": []}
-        self._order = np.random.default_rng(self.init_count).permutation(len(self.x_train))
-        self._cursor = 0
-        self._rng = np.random.default_rng(self.seed + self.init_count)
         self._record()
 
-    # -- training ----------------------------------------------------------------------------------
+    # -- training: dlnotes.training.Trainer, one frame at a time -------------------------------------
     @property
     def epoch(self) -> float:
         """Passes over the training set so far (fractional while an epoch is under way)."""
-        return self.samples_seen / max(1, len(self.x_train))
+        return self.trainer.epoch
+
+    @property
+    def steps(self) -> int:
+        """Mini-batch updates so far."""
+        return self.trainer.steps
+
+    @property
+    def diverged(self) -> bool:
+        """True once the loss or a weight blew up (see :mod:`dlnotes.training`)."""
+        return self.trainer.diverged
 
     def train_frame(self, max_steps: int = MAX_STEPS_PER_FRAME) -> int:
-        """Train one epoch of mini-batch SGD (at most ``max_steps`` steps); returns the steps taken."""
-        if self.diverged or len(self.x_train) == 0:
-            return 0
-        n, b = len(self.x_train), min(self.batch_size, len(self.x_train))
-        steps = min(max_steps, -(-n // b))
+        """Train one epoch of mini-batches (at most ``max_steps`` steps); returns the steps taken."""
+        steps = min(max_steps, -(-len(self.x_train) // self.trainer.batch_size))
         t0 = time.perf_counter()
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for _ in range(steps):
-                if self._cursor + b > n:
-                    self._order = self._rng.permutation(n)
-                    self._cursor = 0
-                idx = self._order[self._cursor:self._cursor + b]
-                self._cursor += b
-                grads = self.net.gradient(self.x_train[idx], self.split.y_train[idx])
-                self.optimizer.update(self.net.params, grads)
-                self.steps += 1
-                self.samples_seen += b
-                if not self._finite():
-                    self.diverged = True
-                    break
+        done = self.trainer.run(steps)
         self.train_seconds += time.perf_counter() - t0
-        self._record()
-        return steps
-
-    def _finite(self) -> bool:
-        return all(np.all(np.abs(p) < DIVERGED) for p in self.net.params.values()) and np.isfinite(self.net.last_loss)
+        if done:
+            self._record()
+        return done
 
     def _record(self):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            tr = self.net.loss(self.x_train, self.split.y_train, train=False) if not self.diverged else np.nan
-            te = (self.net.loss(self.x_test, self.split.y_test, train=False)
-                  if len(self.x_test) and not self.diverged else np.nan)
+        """Append the data loss on the training and test sets (NaN once diverged) to the history."""
+        tr = te = np.nan
+        if not self.diverged:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                tr = self.net.evaluate(self.x_train, self.split.y_train)[0]
+                if len(self.x_test):
+                    te = self.net.evaluate(self.x_test, self.split.y_test)[0]
         self.history["epoch"].append(self.epoch)
         self.history["train_loss"].append(tr)
         self.history["test_loss"].append(te)
@@ -184,8 +175,7 @@ class PlaygroundState:
                 h = layer.forward(h, train=False)
                 if first is None and i == 1 and len(net.layers) > 1:
                     first = h
-            p = np.exp(h - h.max(axis=1, keepdims=True))
-            p /= p.sum(axis=1, keepdims=True)
+            p = softmax(h, axis=1)
         return p, first
 
     def accuracy(self):
@@ -195,17 +185,6 @@ class PlaygroundState:
         return tr, te
 
 
-def _background(p: np.ndarray, shape) -> np.ndarray:
-    """RGB image (G, G, 3) from class probabilities (G*G, K): orange-white-blue for 2, a colour mix for 3."""
-    if p.shape[1] == 2:
-        rgb = CMAP(p[:, 1])[:, :3]
-    else:
-        rgb = p @ CLASS_COLORS[: p.shape[1]]
-        rgb = 1.0 - (1.0 - rgb) * (np.max(p, axis=1, keepdims=True) - 1.0 / p.shape[1]) * 1.5
-    rgb = 0.35 + 0.65 * np.clip(rgb, 0, 1)  # lighter, so the points stand out
-    return rgb.reshape(*shape, 3)
-
-
 def _nice_ceiling(v: float) -> float:
     """The next of 1, 2, 5 x 10^k at or above v (loss-axis limits that change in steps)."""
     v = max(float(v), 1e-3)
@@ -213,25 +192,20 @@ def _nice_ceiling(v: float) -> float:
     return float(next(m * e for m in (1, 2, 5, 10) if m * e >= v))
 
 
-def _mosaic(first: np.ndarray | None, grid: int, cols: int = 4, gap: int = 2) -> np.ndarray:
-    """One RGB image tiling each first-hidden-layer neuron's output over the input plane (4 per row)."""
+def _neuron_tiles(first: np.ndarray | None, grid: int) -> np.ndarray:
+    """RGB image tiling each first-hidden-layer neuron's output (G*G, H) over the input plane, 4 per row."""
     n = 0 if first is None else min(first.shape[1], 16)
-    rows = max(1, -(-n // cols))
-    out = np.ones((rows * grid + (rows - 1) * gap, cols * grid + (cols - 1) * gap, 3))
-    for j in range(n):
-        v = first[:, j]
-        v = v / max(float(np.max(np.abs(v))), 1e-12)
-        r, c = divmod(j, cols)
-        tile = CMAP((np.clip(v, -1, 1) + 1) / 2)[:, :3].reshape(grid, grid, 3)[::-1]  # row 0 = top
-        y0, x0 = r * (grid + gap), c * (grid + gap)
-        out[y0:y0 + grid, x0:x0 + grid] = tile
-    return out
+    maps = np.zeros((grid, grid, 0)) if n == 0 else first[:, :n].reshape(grid, grid, n)[::-1]  # row 0 = top
+    tiles = mosaic(maps, cols=4, pad=2, symmetric=True)
+    rgb = BOUNDARY_CMAP(np.nan_to_num(tiles, nan=0.5))[..., :3]
+    rgb[np.isnan(tiles)] = 1.0  # white between tiles
+    return rgb
 
 
 class PlaygroundView:
     """The playground's figure: boundary heat-map with points, loss curves, neuron thumbnails, epoch counter."""
 
-    def __init__(self):
+    def __init__(self, grid: int):
         fig, ax = figure(figsize=(8.4, 4.2))
         fig.set_layout_engine("none")
         ax.remove()
@@ -242,11 +216,7 @@ class PlaygroundView:
         for ax in (self.ax_map, self.ax_neur):
             ax.set_xticks([])
             ax.set_yticks([])
-        self.image = self.ax_map.imshow(np.ones((2, 2, 3)), origin="lower", extent=(-1, 1, -1, 1),
-                                        aspect="auto", interpolation="bilinear")
-        kw = dict(s=22, linewidths=0.8)
-        self.train_pts = self.ax_map.scatter([], [], edgecolors="white", **kw)
-        self.test_pts = self.ax_map.scatter([], [], edgecolors="black", marker="s", **kw)
+        self.boundary = DecisionBoundary(self.ax_map, resolution=grid)
         self.banner = self.ax_map.text(0.5, 0.5, "", transform=self.ax_map.transAxes, ha="center", va="center",
                                        fontsize=11, color="#b00020", bbox=dict(fc="white", ec="#b00020"))
         self.ax_map.set_title("decision boundary  (○ train, □ test)", fontsize=9)
@@ -264,7 +234,8 @@ class PlaygroundView:
         self._shown = None
         # Blitting: everything that changes every frame is "animated" and drawn over a cached
         # background; the background is redrawn only when something static changed (stale).
-        self.blitter = Blitter(fig, [self.image, self.train_pts, self.test_pts, *self.ax_map.spines.values(),
+        b = self.boundary
+        self.blitter = Blitter(fig, [b.image, b.train_points, b.test_points, *self.ax_map.spines.values(),
                                      self.banner, self.train_line, self.test_line, self.neurons, self.counter])
 
     def draw(self, state: PlaygroundState) -> None:
@@ -272,32 +243,24 @@ class PlaygroundView:
         if self._shown is not state.split:  # new data: move the points, the extent
             self._shown = state.split
             s = state.split
-            colors = CLASS_COLORS[: state.num_classes]
-            self.train_pts.set_offsets(s.x_train)
-            self.train_pts.set_facecolors(colors[s.y_train])
-            self.test_pts.set_offsets(s.x_test if len(s.x_test) else np.empty((0, 2)))
-            self.test_pts.set_facecolors(colors[s.y_test] if len(s.y_test) else np.empty((0, 3)))
-            self.image.set_extent(state.extent)
-            self.ax_map.set_xlim(state.extent[:2])
-            self.ax_map.set_ylim(state.extent[2:])
+            self.boundary.set_extent(state.extent)
+            self.boundary.set_points(s.x_train, s.y_train, s.x_test, s.y_test)
             self.blitter.stale = True
-        g = state.grid
         if state.diverged:
             self.banner.set_text("training diverged:\nlower the learning rate\nand press reset")
         else:
             self.banner.set_text("")
             p, first = state.grid_outputs()
-            self.image.set_data(_background(p, (g, g)))
-            mosaic = _mosaic(first, g)
-            self.neurons.set_data(mosaic)
-            h, w = mosaic.shape[:2]
-            self.neurons.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
-            self.ax_neur.set_xlim(-0.5, w - 0.5)
-            self.ax_neur.set_ylim(h - 0.5, -0.5)
+            self.boundary.show(p)
+            tiles = _neuron_tiles(first, state.grid)
+            w = tiles.shape[1]
+            if self.ax_neur.get_xlim()[1] != w - 0.5:
+                self.blitter.stale = True
+            show_image(self.ax_neur, self.neurons, tiles)
             n_first = 0 if first is None else first.shape[1]
             title = (f"first hidden layer: {n_first} neuron{'s' if n_first != 1 else ''}" if n_first
                      else "no hidden layer: a linear boundary")
-            if title != self.neur_title.get_text() or self.ax_neur.get_xlim()[1] != w - 0.5:
+            if title != self.neur_title.get_text():
                 self.blitter.stale = True
             self.neur_title.set_text(title)
         h = state.history
@@ -323,10 +286,8 @@ class Playground(BlitExplorer):
     """The playground explorer: controls + Play/step/reset driving a :class:`PlaygroundState`."""
 
     def __init__(self, seed: int = 0, grid: int | None = None, interval_ms: int = 100):
-        from dlnotes.config import size
-
         self.state = PlaygroundState(seed=seed, grid=grid or size(full=40, smoke=24))
-        self.view = PlaygroundView()
+        self.view = PlaygroundView(self.state.grid)
         self.min_tick_gap = 0.5 * interval_ms / 1000.0
         self._last_tick_end = 0.0
         self.play = W.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, description="play / pause",

@@ -1,14 +1,13 @@
-"""The shared explorer helper (every registered explorer passes tests/test_explorer_contract.py)."""
+"""The shared explorer helper (explorers/base.py); every registered explorer passes tests/test_explorer_contract.py."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-
 from ipywidgets.widgets.widget import _instances as live_widgets
 
-from dlnotes import explorer as ex
+from dlnotes.explorers import base as ex
 from explorer_checks import live_figures, randomize
 
 
@@ -106,8 +105,6 @@ def _in_cell(monkeypatch, cell, run):
 
 
 def test_close_releases_the_widgets_and_the_figure(monkeypatch):
-    import IPython.display
-
     widgets, figures = len(live_widgets), live_figures()
     e, _, _ = _sine()
     assert len(live_widgets) > widgets and live_figures() == figures + 1
@@ -116,7 +113,7 @@ def test_close_releases_the_widgets_and_the_figure(monkeypatch):
     e.refresh()  # a closed explorer ignores late events
     e.close()  # closing twice is harmless
     shown = []
-    monkeypatch.setattr(IPython.display, "display", shown.append)
+    monkeypatch.setattr(ex, "display", shown.append)
     e._ipython_display_()
     assert "was closed" in shown[0].data, "displaying a closed explorer says what happened"
 
@@ -139,3 +136,17 @@ def test_outside_a_notebook_nothing_is_closed_behind_the_callers_back():
     second, _, _ = _sine()
     assert ex._running_cell() is None
     assert not first.closed and not second.closed
+
+
+def test_discover_registers_every_explorer_module_under_its_dotted_name():
+    import pkgutil
+    import sys
+
+    import dlnotes.explorers
+
+    registry = ex.discover()
+    modules = {m.name for m in pkgutil.iter_modules(dlnotes.explorers.__path__)}
+    assert all(f"dlnotes.explorers.{m}" in sys.modules for m in modules)
+    assert {name.split(".")[1] for name in registry} == modules - {"base", "blit"}
+    assert all(name.startswith("explorers.") and name.count(".") == 2 for name in registry)
+    assert "explorers.activations.activation_explorer" in registry

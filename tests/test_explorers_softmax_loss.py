@@ -1,18 +1,14 @@
-"""Chapter 03, first half: softmax overflow, temperature, MSE vs cross-entropy, numpy's axis."""
+"""Chapter 03 explorers, first half: softmax overflow and temperature, MSE vs cross-entropy, the logit gradient."""
 
 from __future__ import annotations
 
 import warnings
 
-import matplotlib
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
+from dlnotes.explorers.softmax_loss import logit_gradient_explorer, naive_softmax, prediction, softmax_explorer
 from dlnotes.functions import cross_entropy, mse, softmax
-from dlnotes.loss import draw_axis_picture, naive_softmax, prediction, softmax_explorer
-
-matplotlib.use("Agg")
 
 
 def test_naive_softmax_agrees_on_small_logits_and_overflows_on_large_ones():
@@ -44,16 +40,6 @@ def test_cross_entropy_only_sees_the_right_class_but_mse_sees_them_all():
     assert mse(even, t) < mse(one, t)
 
 
-def test_axis_picture_shows_column_and_row_sums():
-    fig = Figure()
-    ax = fig.subplots()
-    draw_axis_picture(ax, np.array([[1, 2, 3], [4, 5, 6]]))
-    texts = {t.get_text() for t in ax.texts}
-    assert {"5", "7", "9", "6", "15"} <= texts
-    with pytest.raises(ValueError, match="2-D"):
-        draw_axis_picture(ax, np.zeros(3))
-
-
 # --- explorers -------------------------------------------------------------------------------
 def test_softmax_explorer_reports_naive_overflow_in_words():
     e = softmax_explorer()
@@ -61,3 +47,11 @@ def test_softmax_explorer_reports_naive_overflow_in_words():
     assert "overflowed" in e.status and e.error is None and not e.warnings
     e.set(logits="book example (0.3, 2.9, 4.0)")
     assert "overflowed" not in e.status
+
+
+def test_logit_gradient_explorer_says_when_mse_has_gone_quiet():
+    e = logit_gradient_explorer()
+    e.set(logit=-10.0)
+    assert "confidently wrong" in e.status and e.error is None
+    e.set(logit=2.0)
+    assert "confidently wrong" not in e.status

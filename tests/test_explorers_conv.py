@@ -1,4 +1,4 @@
-"""Chapter 06 explorers: output size, feature maps, pooling — every control redraws, nothing raises."""
+"""Chapter 06 explorers: output size, feature maps, pooling (the shared checks are in test_explorer_contract.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import itertools
 import re
 
 import numpy as np
-import pytest
 
-from dlnotes import cnn_explorers as ce
+from dlnotes.conv import convolve_image
+from dlnotes.data import load_image
+from dlnotes.explorers import conv as ce
 
 
 def _brute_force_count(H, FH, P, S):
@@ -48,9 +49,7 @@ def test_output_size_explorer_explains_a_stride_that_does_not_fit():
 
 
 def test_feature_map_kernels_do_what_their_names_say():
-    img = ce.load_image("photo")
-    from dlnotes.conv import convolve_image
-
+    img = load_image("photo")
     assert np.allclose(convolve_image(img, ce.KERNELS["identity"], P=1), img)
     flat = np.full((8, 8), 0.3)
     for name in ("vertical edge (Sobel x)", "horizontal edge (Sobel y)", "edge (Laplacian)"):
@@ -63,8 +62,3 @@ def test_pooling_explorer_reports_the_output_size():
     e = ce.pooling_explorer().set(image="photo", size=3, stride=2)
     assert e.error is None
     assert re.search(r"48×48 → 23×23", e.status) and "does not fit" in e.status
-
-
-def test_load_image_rejects_unknown_names():
-    with pytest.raises(ValueError, match="choose 'photo' or 'digit'"):
-        ce.load_image("cat")

@@ -1,31 +1,24 @@
-"""Explorers for chapter 06: output size, feature maps (特征图) of a real image, max vs average pooling.
+"""Chapter 06 explorers: output size, feature maps (特征图) of a real image, max vs average pooling.
 
-Every figure is built once and updated in place; the factories are registered in
-:data:`dlnotes.explorer.REGISTRY`. Images come from matplotlib's bundled sample photo
-(works offline) or, when the course copy is present, an MNIST digit.
+Every figure is built once and updated in place. Images come from
+:func:`dlnotes.data.load_image`: matplotlib's bundled sample photo (works offline) or,
+when the course copy is present, an MNIST digit.
 """
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
-from dlnotes.conv import AvgPool2D, MaxPool2D, convolve_image, output_size
-from dlnotes.explorer import Explorer, dropdown, figure, int_slider, register, slider, toggle
+from dlnotes.conv import convolve_image, output_size
+from dlnotes.data import load_image, mnist_available
+from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, register, show_image, slider, toggle
+from dlnotes.layers import AvgPool2D, MaxPool2D
 
-__all__ = [
-    "KERNELS",
-    "feature_map_explorer",
-    "load_image",
-    "output_size_explorer",
-    "pooling_explorer",
-    "window_positions",
-]
+__all__ = ["KERNELS", "feature_map_explorer", "output_size_explorer", "pooling_explorer", "window_positions"]
 
-# --- images ---------------------------------------------------------------------------------
 KERNELS = {
     "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], float),
     "vertical edge (Sobel x)": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float),
@@ -38,47 +31,11 @@ KERNELS = {
 """Name -> 3×3 kernel (卷积核) for the feature-map explorer; "custom" uses the sliders instead."""
 
 
-@functools.lru_cache(maxsize=None)
-def _photo(size):
-    import matplotlib.cbook as cbook
-    import matplotlib.image as mpimg
-
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        rgb = mpimg.imread(f, format="jpg").astype(float) / 255.0
-    grey = rgb[..., :3] @ np.array([0.299, 0.587, 0.114])
-    h, w = grey.shape
-    side = min(h, w)
-    grey = grey[(h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
-    k = side // size
-    return grey[: k * size, : k * size].reshape(size, k, size, k).mean(axis=(1, 3))
-
-
-@functools.lru_cache(maxsize=None)
-def _digits():
-    from dlnotes.data import load_mnist
-
-    (_, _), (x_test, y_test) = load_mnist(download=False)
-    return x_test[:200].astype(float) / 255.0, y_test[:200]
-
-
-def load_image(name="photo", size=96):
-    """A grey image in [0, 1]: "photo" (matplotlib's sample portrait, size×size) or "digit" (an MNIST 28×28 test digit)."""
-    if name == "photo":
-        return _photo(int(size)).copy()
-    if name == "digit":
-        x, y = _digits()
-        return x[int(np.flatnonzero(y == 7)[0])].copy()
-    raise ValueError(f"unknown image {name!r}; choose 'photo' or 'digit'")
-
-
 def _image_options():
     """Image dropdown options: the photo always; the digit only when the MNIST copy is on disk."""
     opts = [("photo (Grace Hopper, 96×96)", "photo")]
-    try:
-        _digits()
+    if mnist_available():  # no local MNIST: the photo alone still teaches
         opts.append(("MNIST digit (28×28)", "digit"))
-    except Exception:  # noqa: BLE001 - no local MNIST: the photo alone still teaches
-        pass
     return opts
 
 
@@ -87,15 +44,6 @@ def _grid_segments(h, w):
     rows = [((-0.5, y - 0.5), (w - 0.5, y - 0.5)) for y in range(h + 1)]
     cols = [((x - 0.5, -0.5), (x - 0.5, h - 0.5)) for x in range(w + 1)]
     return rows + cols
-
-
-def _set_image(ax, im, arr):
-    """Replace an AxesImage's data, fitting extent and limits to the new shape."""
-    h, w = arr.shape
-    im.set_data(arr)
-    im.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
-    ax.set_xlim(-0.5, w - 0.5)
-    ax.set_ylim(h - 0.5, -0.5)
 
 
 # --- output size ----------------------------------------------------------------------------
@@ -112,8 +60,7 @@ def output_size_explorer():
     """Input size, kernel, padding, stride -> the grid, the windows and OH = (H + 2P − FH)/S + 1."""
     fig, (ax_in, ax_out) = figure(1, 2, figsize=(7.6, 3.8))
     ax_in.get_subplotspec().get_gridspec().set_width_ratios([1.6, 1])
-    cmap = _grid_cmap()
-    grid = ax_in.imshow(np.zeros((3, 3)), cmap=cmap, vmin=0, vmax=3)
+    grid = ax_in.imshow(np.zeros((3, 3)), cmap=_GRID_CMAP, vmin=0, vmax=3)
     centers = ax_in.scatter([], [], s=12, c="#1f4e9c", zorder=3)
     first = Rectangle((0, 0), 1, 1, fill=False, ec="#1f4e9c", lw=2.5, zorder=4)
     chosen = Rectangle((0, 0), 1, 1, fill=False, ec="#d62728", lw=2.5, zorder=5)
@@ -143,7 +90,7 @@ def output_size_explorer():
             reach = pos[-1] + FH
             cells[reach:, :] = np.where(cells[reach:, :] == 0, 2, 3)
             cells[:, reach:] = np.where(cells[:, reach:] == 0, 2, 3)
-        _set_image(ax_in, grid, cells)
+        show_image(ax_in, grid, cells)
         lines_in.set_segments(_grid_segments(Hp, Hp))
         ax_in.set_title(f"padded input {Hp}×{Hp}", fontsize=9)
         n = len(pos)
@@ -158,7 +105,7 @@ def output_size_explorer():
             chosen.set_visible(True)
             o = np.zeros((n, n))
             o[i, j] = 1
-            _set_image(ax_out, out, o)
+            show_image(ax_out, out, o)
             lines_out.set_segments(_grid_segments(n, n))
             out.set_visible(True)
             out_mark.set_bounds(j - 0.5, i - 0.5, 1, 1)
@@ -198,11 +145,8 @@ def output_size_explorer():
     return Explorer(update, controls, fig, title="Output size (输出大小)")
 
 
-def _grid_cmap():
-    from matplotlib.colors import ListedColormap
-
-    # 0 padding, 1 input, 2 uncovered padding, 3 uncovered input
-    return ListedColormap(["#c8c8c8", "#ffffff", "#e89a9a", "#f4c6c6"])
+_GRID_CMAP = ListedColormap(["#c8c8c8", "#ffffff", "#e89a9a", "#f4c6c6"])
+"""Cell colours of the output-size grid: 0 padding, 1 input, 2 uncovered padding, 3 uncovered input."""
 
 
 # --- feature maps ----------------------------------------------------------------------------
@@ -227,14 +171,14 @@ def feature_map_explorer():
         fmap = convolve_image(x, K, S=stride, P=1)
         if relu:
             fmap = np.maximum(fmap, 0.0)
-        _set_image(ax_img, img_art, x)
+        show_image(ax_img, img_art, x)
         k_art.set_data(K)
         lim = max(2.0, float(np.abs(K).max()))
         k_art.set_clim(-lim, lim)
         for i in range(3):
             for j in range(3):
                 k_txt[i][j].set_text(f"{K[i, j]:.2g}")
-        _set_image(ax_out, out_art, fmap)
+        show_image(ax_out, out_art, fmap)
         lo, hi = float(fmap.min()), float(fmap.max())
         out_art.set_clim(lo, hi if hi > lo else lo + 1e-9)
         ax_out.set_title(f"feature map {fmap.shape[0]}×{fmap.shape[1]}", fontsize=9)
@@ -269,7 +213,7 @@ def pooling_explorer():
 
     def update(image, size, stride):
         x = load_image(image, size=48)
-        _set_image(axes[0], arts[0], x)
+        show_image(axes[0], arts[0], x)
         axes[0].set_title(f"input {x.shape[0]}×{x.shape[1]} (first two windows)", fontsize=9)
         win.set_bounds(-0.5, -0.5, size, size)
         nxt.set_bounds(stride - 0.5, -0.5, size, size)  # the next window, one stride to the right
@@ -279,7 +223,7 @@ def pooling_explorer():
             note = f" ⚠ stride {stride} does not fit {x.shape[0]} − {size}: the last rows/columns are dropped."
         for ax, art, cls, name in ((axes[1], arts[1], MaxPool2D, "max"), (axes[2], arts[2], AvgPool2D, "average")):
             y = cls(size, size, stride, strict=False).forward(batch)[0, 0]
-            _set_image(ax, art, y)
+            show_image(ax, art, y)
             ax.set_title(f"{name} pool → {y.shape[0]}×{y.shape[1]}", fontsize=9)
         n = output_size(x.shape[0], size, 0, stride, strict=False)
         return f"window {size}×{size}, stride {stride}: {x.shape[0]}×{x.shape[1]} → {n}×{n}.{note}"

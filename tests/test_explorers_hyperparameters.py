@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlnotes import hyper
+from dlnotes.explorers import hyperparameters as hyper
 from dlnotes.keras_models import RunConfig, prepare
 from dlnotes.runcache import RunCache
 

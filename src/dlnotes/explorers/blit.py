@@ -3,14 +3,14 @@
 Most of a figure's drawing time goes into text (tick labels, titles, boxes). When only a
 few artists change per update, :class:`Blitter` draws the rest once into a cached
 background and, on every later frame, restores it and draws just the moving artists.
-:class:`BlitExplorer` is an :class:`~dlnotes.explorer.Explorer` that renders this way.
+:class:`BlitExplorer` is an :class:`~dlnotes.explorers.base.Explorer` that renders this way.
 """
 
 from __future__ import annotations
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from dlnotes.explorer import Explorer, canvas_png, freeze_layout
+from dlnotes.explorers.base import Explorer, canvas_png, freeze_layout
 
 __all__ = ["BlitExplorer", "Blitter"]
 

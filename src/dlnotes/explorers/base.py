@@ -1,5 +1,10 @@
 """The one helper behind every interactive figure: labelled controls beside a figure.
 
+Everything an explorer module needs: :class:`Explorer`, the controls (:func:`slider`,
+:func:`log_slider`, :func:`int_slider`, :func:`dropdown`, :func:`checkbox`,
+:func:`toggle`, :func:`button`), :func:`figure`, :func:`register` and :data:`REGISTRY`,
+and :func:`discover`, which imports every module of :mod:`dlnotes.explorers`.
+
 An :class:`Explorer` owns one matplotlib :class:`~matplotlib.figure.Figure` (created
 without pyplot, so moving a slider never opens or leaks a figure) and an ``update``
 function that changes the figure's artists in place. After every update the figure is
@@ -21,7 +26,7 @@ run five times holds one live explorer, not five. Explorers built by *other* cel
 live, even when they come from the same factory: two cells showing the same explorer
 (say, to compare two settings) both keep working.
 
-Typical use inside a ``dlnotes`` module::
+Typical use inside a module of :mod:`dlnotes.explorers`::
 
     @register
     def sine_explorer():
@@ -38,19 +43,24 @@ Typical use inside a ``dlnotes`` module::
 from __future__ import annotations
 
 import contextlib
+import importlib
 import inspect
 import io
+import pkgutil
 import time
 import traceback
 import warnings
+from pathlib import Path
 from typing import Callable
 
 import ipywidgets as W
 import numpy as np
 import PIL.Image
 from IPython import get_ipython
+from IPython.display import HTML, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 __all__ = [
     "Explorer",
@@ -59,10 +69,12 @@ __all__ = [
     "checkbox",
     "discover",
     "dropdown",
+    "few_log_ticks",
     "figure",
     "int_slider",
     "log_slider",
     "register",
+    "show_image",
     "slider",
     "toggle",
 ]
@@ -72,12 +84,14 @@ _STYLE = {"description_width": "150px"}
 _LAYOUT = W.Layout(width="360px")
 
 REGISTRY: dict[str, Callable[[], "Explorer"]] = {}
-"""Every explorer factory in the package, by name; tests and benchmarks iterate it."""
+"""Every explorer factory in the package, by name ("explorers.<module>.<factory>"); tests and
+benchmarks iterate it after :func:`discover`."""
 
 
 def register(factory: Callable[[], "Explorer"]) -> Callable[[], "Explorer"]:
     """Decorator: record an explorer factory (callable with no arguments) in :data:`REGISTRY`."""
-    REGISTRY[f"{factory.__module__.rsplit('.', 1)[-1]}.{factory.__name__}"] = factory
+    module = factory.__module__.removeprefix("dlnotes.")
+    REGISTRY[f"{module}.{factory.__name__}"] = factory
     return factory
 
 
@@ -86,6 +100,32 @@ def figure(nrows: int = 1, ncols: int = 1, figsize=(6.0, 4.0), **subplot_kw):
     fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
     return fig, axes
+
+
+_DECADE = FuncFormatter(lambda v, _pos: f"1e{round(np.log10(v)):d}" if v > 0 else "0")
+"""Plain-text decade labels (1e-8): much cheaper to render than mathtext 10^{-8}."""
+
+
+def few_log_ticks(axis, ticks=None, numticks: int = 5) -> None:
+    """At most ``numticks`` labelled decades (or the given ``ticks``) and no minor ticks on a log axis.
+
+    Tick labels are most of an explorer's drawing time; plain "1e-8" labels are the cheapest.
+    """
+    if ticks is None:
+        axis.set_major_locator(LogLocator(numticks=numticks))
+    else:
+        axis.set_ticks(ticks)
+    axis.set_minor_locator(NullLocator())
+    axis.set_major_formatter(_DECADE)
+
+
+def show_image(ax, image, array) -> None:
+    """Put ``array`` (h, w) or (h, w, 3) into the AxesImage ``image`` of ``ax``, fitting extent and limits to its shape."""
+    h, w = np.shape(array)[:2]
+    image.set_data(array)
+    image.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
+    ax.set_xlim(-0.5, w - 0.5)
+    ax.set_ylim(h - 0.5, -0.5)
 
 
 def _label(text: str, unit: str | None) -> str:
@@ -250,8 +290,6 @@ class Explorer:
         self.closed = True
 
     def _ipython_display_(self):
-        from IPython.display import HTML, display
-
         display(HTML(_CLOSED_NOTE) if self.closed else self.widget)
 
     # -- internals ------------------------------------------------------------------
@@ -391,12 +429,7 @@ def _widget_tree(*roots: W.Widget) -> list[W.Widget]:
 
 
 def discover() -> dict[str, Callable[[], Explorer]]:
-    """Import every ``dlnotes`` module so that all registered explorer factories are in :data:`REGISTRY`."""
-    import importlib
-    import pkgutil
-
-    import dlnotes
-
-    for mod in pkgutil.iter_modules(dlnotes.__path__):
-        importlib.import_module(f"dlnotes.{mod.name}")
+    """Import every module of :mod:`dlnotes.explorers`, so that every factory is in :data:`REGISTRY`."""
+    for mod in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        importlib.import_module(f"{__package__}.{mod.name}")
     return dict(sorted(REGISTRY.items()))

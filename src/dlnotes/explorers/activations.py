@@ -1,31 +1,23 @@
-"""Activation functions (激活函数) in action: shapes and slopes, collapsing linear layers, vanishing gradients.
+"""Chapter 02 explorers: an activation function (激活函数) and its slope; gradients through a deep chain;
+one hidden layer approximating a function (通用近似定理).
 
-The functions themselves live in :mod:`dlnotes.functions`; this module holds what
-chapter 02 shows with them:
-
-- :func:`collapse_linear` — a stack of linear layers equals one linear layer;
-- :func:`chain_gradients` — the gradient reaching each layer of a deep chain (梯度消失);
-- explorers: :func:`activation_explorer`, :func:`vanishing_gradient_explorer`.
+The functions live in :mod:`dlnotes.functions`, the deep chain in :mod:`dlnotes.depth`, the
+one-hidden-layer fit behind the universal-approximation explorer in :mod:`dlnotes.network`.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
-from dlnotes.explorer import Explorer, dropdown, figure, int_slider, register, slider
+from dlnotes.depth import chain_gradients
+from dlnotes.explorers.base import Explorer, dropdown, few_log_ticks, figure, int_slider, register, slider
 from dlnotes.functions import ACTIVATIONS
-from dlnotes.initializers import initialize
+from dlnotes.network import hidden_kinks, one_hidden_layer_fit
 
-__all__ = [
-    "LEAKY_ALPHA",
-    "activation_explorer",
-    "chain_backward",
-    "chain_gradients",
-    "collapse_linear",
-    "forward_linear",
-    "vanishing_gradient_explorer",
-]
+__all__ = ["LEAKY_ALPHA", "activation_explorer", "universal_approximation_explorer", "vanishing_gradient_explorer"]
 
 LEAKY_ALPHA = 0.1
 """Slope of leaky ReLU for x < 0 in the explorers (0.01 is common but hard to see on a plot)."""
@@ -48,76 +40,6 @@ def _activation(name):
     if name == "leaky_relu":
         return (lambda x: f(x, LEAKY_ALPHA)), (lambda x: df(x, LEAKY_ALPHA))
     return f, df
-
-
-# --- stacked linear layers collapse into one ----------------------------------------------------
-def forward_linear(x, layers):
-    """Apply linear layers in turn: x ← x @ W + b for each (W (in, out), b (out,)); x (N, in) -> (N, out)."""
-    x = np.asarray(x, dtype=float)
-    for i, (w, b) in enumerate(layers):
-        if x.shape[-1] != np.shape(w)[0]:
-            raise ValueError(f"layer {i}: input has {x.shape[-1]} features but W has shape {np.shape(w)}")
-        x = x @ w + b
-    return x
-
-
-def collapse_linear(layers):
-    """The single (W, b) equal to a stack of linear layers [(W1, b1), (W2, b2), ...] without activations.
-
-    x @ W1 + b1, then @ W2 + b2, ... equals x @ (W1 @ W2 @ ...) + ((b1 @ W2 + b2) @ W3 + ...).
-    """
-    layers = list(layers)
-    if not layers:
-        raise ValueError("collapse_linear needs at least one (W, b) layer")
-    w_total = np.asarray(layers[0][0], dtype=float)
-    b_total = np.asarray(layers[0][1], dtype=float)
-    for i, (w, b) in enumerate(layers[1:], start=1):
-        w = np.asarray(w, dtype=float)
-        if w_total.shape[1] != w.shape[0]:
-            raise ValueError(f"layer {i}: W has shape {w.shape} but the previous layer outputs {w_total.shape[1]} features")
-        w_total = w_total @ w
-        b_total = b_total @ w + b
-    return w_total, b_total
-
-
-# --- vanishing gradients ---------------------------------------------------------------------
-def chain_backward(x, weights, activation="sigmoid"):
-    """Loss and weight gradients of the chain h_l = f(h_{l-1} @ W_l), L = mean over the batch of sum(h_last).
-
-    x (batch, width); weights: list of (width, width) arrays. Returns (L, [dL/dW_1, ...]),
-    each gradient shaped like its W — backpropagation by hand, one layer at a time.
-    """
-    f, df = _activation(activation)
-    x = np.asarray(x, dtype=float)
-    hs, zs = [x], []
-    for w in weights:
-        zs.append(hs[-1] @ w)
-        hs.append(f(zs[-1]))
-    batch = x.shape[0]
-    loss = float(np.sum(hs[-1]) / batch)
-    g = np.full(hs[-1].shape, 1.0 / batch)  # dL/dh_last
-    grads = [None] * len(weights)
-    for layer in range(len(weights) - 1, -1, -1):
-        g_z = g * df(zs[layer])  # through the activation: multiply by its slope
-        grads[layer] = hs[layer].T @ g_z
-        g = g_z @ weights[layer].T  # through the weights: back to the previous layer
-    return loss, grads
-
-
-def chain_gradients(depth, activation="sigmoid", init="glorot_normal", width=32, batch=64, seed=0):
-    """Gradient norm ||dL/dW_l|| for each layer l = 1..depth of a deep chain (see :func:`chain_backward`).
-
-    Inputs x (batch, width) ~ N(0, 1) and weights (width, width) drawn by ``init``, all
-    seeded. Returns an array (depth,), layer 1 (next to the input) first.
-    """
-    depth = int(depth)
-    if depth < 1:
-        raise ValueError(f"depth must be at least 1, got {depth}")
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(batch, width))
-    weights = [initialize(init, (width, width), rng) for _ in range(depth)]
-    _, grads = chain_backward(x, weights, activation)
-    return np.array([np.linalg.norm(g) for g in grads])
 
 
 # --- explorers -----------------------------------------------------------------------------
@@ -187,22 +109,18 @@ def vanishing_gradient_explorer():
     """Depth slider + activation choice: the gradient norm reaching each layer of a deep chain (seeded)."""
     fig, ax = figure(figsize=(6.0, 3.4))
     (line,) = ax.semilogy([1, 2], [1, 1], "o-", ms=4)
-    ax.yaxis.set_major_locator(LogLocator(numticks=6))  # few labels: text dominates render time
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"1e{round(np.log10(v)):d}" if v > 0 else "0"))
+    few_log_ticks(ax.yaxis, numticks=6)
     ax.set_xlabel("layer l (1 = next to the input)")
     ax.set_ylabel("‖∂L/∂W_l‖")
     title = ax.set_title("")
-    cache = {}
     max_depth = 40
 
+    @functools.lru_cache(maxsize=None)  # a few hundred settings at most
+    def gradients(depth, activation, init):
+        return chain_gradients(depth, _activation(activation), init)
+
     def update(depth, activation, init):
-        key = (activation, init)
-        if key not in cache:
-            cache[key] = {}
-        if depth not in cache[key]:
-            cache[key][depth] = chain_gradients(depth, activation, init)
-        g = cache[key][depth]
+        g = gradients(depth, activation, init)
         layers = np.arange(1, depth + 1)
         zero = g <= 0
         shown = np.where(zero, 1e-300, g)
@@ -237,3 +155,49 @@ def vanishing_gradient_explorer():
     }
     explorer = Explorer(update, controls, fig, title="Vanishing gradients in a deep chain")
     return explorer
+
+
+APPROXIMATION_TARGETS = {
+    "sin(3x) + 0.3x²": lambda x: np.sin(3 * x) + 0.3 * x**2,
+    "|x|": np.abs,
+    "step": lambda x: (x > 0).astype(float),
+    "sin(8x): fast wiggles": lambda x: np.sin(8 * x),
+}
+"""Functions the universal-approximation explorer fits, by label."""
+
+
+@register
+def universal_approximation_explorer():
+    """Hidden-units slider: one hidden layer of ReLU hinges, output layer fitted, against a 1-D target."""
+    fig, ax = figure(figsize=(6.4, 3.4))
+    x = np.linspace(-3, 3, 600)
+    (target_line,) = ax.plot([], [], color="0.7", lw=4, label="target")
+    (fit_line,) = ax.plot([], [], color="C1", lw=1.8, label="network")
+    kinks = ax.scatter([], [], marker="|", s=60, color="C0", label="kinks c_j")
+    ax.set_xlim(-3, 3)
+    ax.set_xlabel("x")
+    ax.legend(loc="upper center", fontsize=8, ncol=3)
+    title = ax.set_title("")
+
+    def update(hidden, target):
+        f = APPROXIMATION_TARGETS[target]
+        t, y = f(x), one_hidden_layer_fit(f, hidden, x)
+        target_line.set_data(x, t)
+        fit_line.set_data(x, y)
+        c = hidden_kinks(x, hidden)
+        lo, hi = min(t.min(), y.min()), max(t.max(), y.max())
+        pad = 0.15 * (hi - lo) + 0.1
+        ax.set_ylim(lo - pad, hi + 2 * pad)
+        kinks.set_offsets(np.column_stack([c, np.full_like(c, lo - 0.6 * pad)]))
+        err = float(np.max(np.abs(y - t)))
+        title.set_text(f"{hidden} hidden ReLU units, largest error {err:.3g}")
+        msg = f"largest error {err:.3g} with {hidden} hidden units ({hidden + 1} output weights fitted)"
+        if target == "step":
+            msg += " — a jump is not continuous: the error next to it never goes away, it only gets narrower."
+        return msg
+
+    controls = {
+        "hidden": int_slider("hidden units", 1, 64, 4),
+        "target": dropdown("target function", list(APPROXIMATION_TARGETS), "sin(3x) + 0.3x²"),
+    }
+    return Explorer(update, controls, fig, title="One hidden layer approximates a function")

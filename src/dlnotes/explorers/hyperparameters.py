@@ -18,15 +18,17 @@ import functools
 import html
 import math
 import time
+import warnings
 
 import ipywidgets as W
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from dlnotes.config import size
-from dlnotes.explorer import Explorer, button, dropdown, figure, int_slider, log_slider, register, slider
-from dlnotes.keras_models import Prepared, RunConfig, prepare, train
-from dlnotes.runcache import RunCache
+from dlnotes.data import load_mnist
+from dlnotes.explorers.base import Explorer, button, dropdown, figure, int_slider, log_slider, register, slider
+from dlnotes.keras_models import KERAS_OPTIMIZERS, Prepared, RunConfig, prepare, train
+from dlnotes.runcache import RunCache, RunCacheWarning
 
 __all__ = ["HyperExplorer", "SWEEP_GRIDS", "cached_run", "default_data", "hyper_explorer", "progress_callback"]
 
@@ -44,7 +46,7 @@ COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
 def progress_callback(progress, epochs: int, *, offset: float = 0.0, total: float | None = None, prefix: str = ""):
     """A Keras Callback that reports ``progress(done, total, text)`` during fit (per batch, throttled)."""
-    import keras
+    import keras  # TensorFlow is heavy: imported only when a run is trained
 
     total = float(epochs if total is None else total)
 
@@ -85,7 +87,7 @@ def cached_run(config: RunConfig, data: Prepared, *, cache: RunCache | None = No
     ``result`` is :func:`dlnotes.keras_models.train`'s dict. Training stops early if the
     loss becomes NaN (a learning rate far too large), so the history may be shorter.
     """
-    import keras
+    import keras  # TensorFlow is heavy: imported only when a run is trained
 
     cache = RunCache() if cache is None else cache
 
@@ -102,8 +104,6 @@ def cached_run(config: RunConfig, data: Prepared, *, cache: RunCache | None = No
 @functools.lru_cache(maxsize=2)
 def default_data(n_train: int | None = None, n_val: int = 5000, n_test: int | None = None, seed: int = 0) -> Prepared:
     """MNIST from :func:`dlnotes.data.load_mnist`, flattened and split (cached per size)."""
-    from dlnotes.data import load_mnist
-
     train_set, test_set = load_mnist()
     return prepare(train_set, test_set, n_train=n_train, n_val=n_val, n_test=n_test, seed=seed)
 
@@ -122,6 +122,8 @@ class HyperExplorer(Explorer):
     ``runs`` holds the overlaid runs (newest first, at most ``max_runs``), each a dict
     with ``config``, ``result`` and ``recalled``; ``last`` is the newest;
     ``sweep_results`` the last sweep as ``(param, [(value, val_acc, train_acc)])``.
+    ``cache_notes`` holds the run cache's warnings of the last action (a run that could
+    not be stored, a bad entry set aside); they are shown in the message line too.
     """
 
     def __init__(self, data: Prepared, *, cache: RunCache | None = None, seed: int = 0, max_epochs: int = 20,
@@ -134,6 +136,7 @@ class HyperExplorer(Explorer):
         self.runs: list[dict] = []
         self.last: dict | None = None
         self.sweep_results: tuple[str, list] | None = None
+        self.cache_notes: list[str] = []
         self._started = bool(train_on_start)
 
         fig, (self.ax_acc, self.ax_loss, self.ax_sweep) = figure(1, 3, figsize=(10.5, 3.3))
@@ -163,7 +166,7 @@ class HyperExplorer(Explorer):
         self._note = self.ax_acc.text(0.5, 0.5, "", ha="center", va="center", transform=self.ax_acc.transAxes, fontsize=9)
 
         controls = {
-            "optimizer": dropdown("optimizer", [("Adam", "adam"), ("RMSprop", "rmsprop"), ("SGD", "sgd")], "adam"),
+            "optimizer": dropdown("optimizer", [(cls, name) for name, cls in KERAS_OPTIMIZERS.items()], "adam"),
             "lr": log_slider("learning rate", 1e-4, 1.0, 1e-3),
             "dropout": slider("dropout rate", 0.0, 0.9, 0.1, 0.0),
             "hidden": int_slider("hidden units", 16, 512, 128, step=16, unit="per layer"),
@@ -191,23 +194,43 @@ class HyperExplorer(Explorer):
                          hidden=int(hidden), batch_size=int(batch_size), epochs=int(epochs))
 
     def _run(self, config, progress=None, **kw):
-        return cached_run(config, self.data, cache=self.cache, seed=self.seed, progress=progress, **kw)
+        return self._cached(cached_run, config, self.data, cache=self.cache, seed=self.seed, progress=progress, **kw)
+
+    def _cached(self, fn, *args, **kw):
+        """``fn(*args, **kw)``, keeping its :class:`RunCacheWarning`s in ``cache_notes``; other warnings pass on."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RunCacheWarning)
+            try:
+                return fn(*args, **kw)
+            finally:
+                for w in caught:
+                    if not issubclass(w.category, RunCacheWarning):
+                        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+                    elif str(w.message) not in self.cache_notes:
+                        self.cache_notes.append(str(w.message))
+
+    def _noted(self, message: str) -> str:
+        """``message`` followed by the run cache's warnings, for the message line."""
+        return message + "".join(f" ⚠ {note}" for note in self.cache_notes)
 
     # -- update (on release) ------------------------------------------------------------------
     def _draw(self, optimizer, lr, dropout, hidden, batch_size, epochs, progress=None):
         cfg = self.config(optimizer, lr, dropout, hidden, batch_size, epochs)
+        self.cache_notes = []
         if not self._started:
             # Building the explorer only recalls; training starts when a learner moves a control.
-            hit = self.cache.get(cfg.as_dict(), data=self.data.describe(), seed=self.seed)
+            hit = self._cached(self.cache.get, cfg.as_dict(), data=self.data.describe(), seed=self.seed)
             if hit is None:
                 self._redraw()
                 self._note.set_text("not trained yet:\nmove a slider or press ‘Train / recall’")
-                return f"{cfg.label()}: not in the cache yet."
+                return self._noted(f"{cfg.label()}: not in the cache yet.")
             result, recalled = hit, True
         else:
             t0 = time.perf_counter()
             result, recalled = self._run(cfg, progress)
             seconds = time.perf_counter() - t0
+        if recalled and progress is not None:
+            progress(1, 1, "recalled from the cache")  # not the bar of an earlier (perhaps interrupted) run
         self._note.set_text("")
         entry = {"config": cfg, "result": result, "recalled": recalled}
         self.runs = [entry] + [r for r in self.runs if r["config"] != cfg]
@@ -220,7 +243,7 @@ class HyperExplorer(Explorer):
         msg = f"{cfg.label()}: {where}; final validation accuracy {_fmt(val[-1] if val else float('nan'))}"
         if len(hist.get("loss", [])) < cfg.epochs or not _finite(hist.get("loss", [])[-1:]):
             msg += " — the loss became NaN (diverged): the learning rate is too large for this optimiser."
-        return msg
+        return self._noted(msg)
 
     def _train_action(self, progress=None, **values):
         return self._draw(progress=progress, **values)
@@ -301,9 +324,11 @@ class HyperExplorer(Explorer):
 
     def _sweep_action(self, progress=None, **values):
         param = self.sweep_choice.value
+        self.cache_notes = []
         points = self.sweep(param, progress=progress, **values)
         best = max(points, key=lambda p: p[1] if math.isfinite(p[1]) else -1.0) if points else None
-        return f"sweep over {param}: best validation accuracy {_fmt(best[1])} at {param} = {best[0]:g}" if best else ""
+        return self._noted(f"sweep over {param}: best validation accuracy {_fmt(best[1])} at {param} = {best[0]:g}"
+                           if best else "")
 
 
     def _draw_sweep(self, param, points, base):

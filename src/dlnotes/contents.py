@@ -1,0 +1,92 @@
+"""The index chapter's plumbing [00]: the chapter list, the contents table, the environment check.
+
+Chapter 00's figures (AI ⊃ ML ⊃ DL, the two pipelines, the timeline) are in
+:mod:`dlnotes.figures`, its one-neuron explorer in :mod:`dlnotes.explorers.neuron`.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["CHAPTERS", "Chapter", "contents_html", "environment_problems", "environment_report",
+           "widget_frontend_installed"]
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter: its number, notebook file, English and Chinese titles, and a one-line summary."""
+
+    number: str
+    file: str
+    title: str
+    chinese: str
+    summary: str
+
+
+CHAPTERS = [
+    Chapter("00", "00_index.ipynb", "Index", "目录", "What deep learning is, a short history, how to use this collection."),
+    Chapter("01", "01_perceptron.ipynb", "Perceptron", "感知机", "Weighted sum + threshold; logic gates; the learning rule; why XOR needs two layers."),
+    Chapter("02", "02_activation_functions.ipynb", "Activation functions", "激活函数", "Step, sigmoid, tanh, ReLU; why non-linearity; vanishing gradients."),
+    Chapter("03", "03_softmax_loss_gradient_descent.ipynb", "Softmax, loss and gradient descent", "损失函数与梯度下降", "Stable softmax, MSE vs cross-entropy, numerical gradients, learning rate, mini-batches."),
+    Chapter("04", "04_backprop.ipynb", "Backprop by hand", "反向传播", "Computational graphs, layers with forward/backward, gradient checks, a live playground."),
+    Chapter("05", "05_training_techniques.ipynb", "Training techniques", "训练技巧", "SGD to Adam, initialisation, batch norm, dropout, L2, early stopping."),
+    Chapter("06", "06_convolutional_networks.ipynb", "Convolutional networks", "卷积神经网络", "Padding, stride, feature maps, pooling, im2col, a numpy CNN."),
+    Chapter("07", "07_tensorflow_basics.ipynb", "TensorFlow basics", "TensorFlow 基础", "Tensors, dtypes, graphs with tf.function, GradientTape."),
+    Chapter("08", "08_keras_mnist.ipynb", "Keras on MNIST", "Keras 手写数字识别", "The seed-004 models, a hyperparameter explorer, confusion matrix."),
+    Chapter("09", "09_keras_cnn.ipynb", "Keras CNN", "Keras 卷积网络", "A compact CNN: filters, feature maps, MLP vs CNN on MNIST and Fashion-MNIST."),
+]
+"""Every chapter of the curriculum, in order."""
+
+
+def contents_html(notebook_dir: Path = NOTEBOOK_DIR) -> str:
+    """An HTML table of the chapters, linking those present and marking the rest as coming."""
+    rows = []
+    for ch in CHAPTERS[1:]:
+        present = (notebook_dir / ch.file).is_file()
+        name = f'<a href="{ch.file}">{ch.title}</a>' if present else f"{ch.title} <i>(coming)</i>"
+        rows.append(f"<tr><td>{ch.number}</td><td>{name}</td><td>{ch.chinese}</td><td style='text-align:left'>{ch.summary}</td></tr>")
+    head = "<tr><th>#</th><th>Chapter</th><th>中文</th><th style='text-align:left'>What you do there</th></tr>"
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def widget_frontend_installed() -> bool:
+    """True when the ipywidgets JupyterLab extension is installed in this environment."""
+    for base in {sys.prefix, getattr(sys, "base_prefix", sys.prefix)}:
+        if (Path(base) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager").is_dir():
+            return True
+    return False
+
+
+def environment_report() -> dict[str, str]:
+    """Versions of Python and the libraries the chapters use; "missing" when not importable."""
+    report = {"Python": platform.python_version()}
+    for label, module in [("numpy", "numpy"), ("matplotlib", "matplotlib"), ("ipywidgets", "ipywidgets"),
+                          ("TensorFlow", "tensorflow"), ("Keras", "keras"), ("JupyterLab", "jupyterlab")]:
+        try:
+            mod = __import__(module)
+            report[label] = getattr(mod, "__version__", "?")
+        except Exception:  # noqa: BLE001 - report, never fail
+            report[label] = "missing"
+    report["widget front-end"] = "installed" if widget_frontend_installed() else "MISSING"
+    return report
+
+
+def environment_problems(report: dict[str, str]) -> list[str]:
+    """Readable problems found in an :func:`environment_report` (empty when all is well)."""
+    problems = []
+    if tuple(int(p) for p in report["Python"].split(".")[:2]) < (3, 10):
+        problems.append(f"Python {report['Python']} is too old; the collection needs 3.10 or newer.")
+    for name, version in report.items():
+        if version == "missing":
+            problems.append(f"{name} is not installed: run `make lab` (it installs everything into .venv).")
+    if report.get("Keras", "0").split(".")[0] not in ("3", "missing"):
+        problems.append(f"Keras {report['Keras']} found; the chapters need Keras 3.")
+    if report["widget front-end"] != "installed":
+        problems.append("The ipywidgets extension for JupyterLab is missing, so sliders will show as text. "
+                        "Install ipywidgets 8 in the environment that runs JupyterLab (make lab does).")
+    return problems

@@ -1,0 +1,83 @@
+"""Chapter 05 explorer: SGD, Momentum, AdaGrad, RMSProp and Adam (优化器) racing on a 2-D loss surface.
+
+The paths come from :func:`dlnotes.descent.trajectory`, the optimisers from
+:mod:`dlnotes.optimizers`, the contour lines and colours from :mod:`dlnotes.figures`.
+"""
+
+from __future__ import annotations
+
+from dlnotes.descent import SURFACES, trajectory
+from dlnotes.explorers.base import checkbox, dropdown, figure, int_slider, log_slider, register
+from dlnotes.explorers.blit import BlitExplorer, Blitter
+from dlnotes.figures import OPTIMIZER_COLORS, plot_surface
+from dlnotes.optimizers import OPTIMIZERS, make_optimizer
+
+__all__ = ["optimizer_explorer"]
+
+
+@register
+def optimizer_explorer():
+    """SGD, Momentum, AdaGrad, RMSProp and Adam racing on a 2-D loss surface."""
+    fig, ax = figure(figsize=(6.4, 3.8))
+    contours = {name: (plot_surface(ax, s), ax.lines[-1]) for name, s in SURFACES.items()}
+    (start,) = ax.plot([], [], "ks", ms=6, zorder=5)
+    lines = {name: ax.plot([], [], "o-", ms=2.5, lw=1.2, color=c, label=name)[0] for name, c in OPTIMIZER_COLORS.items()}
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.locator_params(nbins=5)  # fewer tick labels: text is most of the drawing time
+    title = ax.set_title("")
+
+    stars = [star for _, star in contours.values()]  # the minima: on top of the paths
+    blitter = Blitter(fig, [start, *lines.values(), *stars, title])  # contours, axes and legend are drawn once
+    drawn_surface = [None]
+
+    def update(surface, lr, steps, **shown):
+        s = SURFACES[surface]
+        if surface != drawn_surface[0]:
+            blitter.stale = True  # a new background: other contours and limits
+            drawn_surface[0] = surface
+        for name, artists in contours.items():
+            for artist in artists:
+                artist.set_visible(name == surface)
+        ax.set_xlim(*s.xlim)
+        ax.set_ylim(*s.ylim)
+        start.set_data([s.start[0]], [s.start[1]])
+        title.set_text(f"{s.title}, lr = {lr:.3g}, {steps} steps")
+        notes = []
+        for name, line in lines.items():
+            on = shown[name]
+            line.set_visible(on)
+            if not on:
+                continue
+            path, diverged = _cached_trajectory(name, surface, lr, steps)
+            line.set_data(path[:, 0], path[:, 1])
+            if diverged:
+                notes.append(f"{name}: diverged at step {diverged}")
+            else:
+                notes.append(f"{name}: f = {s.f(*path[-1]):.3g}")
+        return " · ".join(notes) if notes else "Tick at least one optimiser to draw its path."
+
+    cache: dict = {}
+
+    def _cached_trajectory(name, surface, lr, steps):
+        # Moving only the step slider or a tick box re-uses the path already computed.
+        key = (name, surface, lr)
+        if key in cache:
+            path, diverged = cache[key]
+            if diverged is not None and diverged <= steps:
+                return path, diverged
+            if len(path) > steps:
+                return path[:steps + 1], None
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = trajectory(make_optimizer(name, lr=lr), surface, steps)
+        return cache[key]
+
+    controls = {
+        "surface": dropdown("surface", [("elongated bowl", "bowl"), ("saddle", "saddle")], "bowl"),
+        "lr": log_slider("learning rate", 1e-3, 3.0, 0.1),
+        "steps": int_slider("steps", 1, 300, 50),
+    }
+    controls.update({name: checkbox(name, True) for name in OPTIMIZERS})
+    return BlitExplorer(update, controls, fig, blitter=blitter, title="Optimiser trajectories")
