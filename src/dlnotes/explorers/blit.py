@@ -4,6 +4,11 @@ Most of a figure's drawing time goes into text (tick labels, titles, boxes). Whe
 few artists change per update, :class:`Blitter` draws the rest once into a cached
 background and, on every later frame, restores it and draws just the moving artists.
 :class:`BlitExplorer` is an :class:`~dlnotes.explorers.base.Explorer` that renders this way.
+
+Blitting is kept where ``make bench`` shows it pays (a full redraw at least 1.5 times slower):
+the playground's Play animation, the computational graph and the initialiser histograms.
+A blitted frame must equal a full redraw (:meth:`Blitter.full_png`); the explorer contract
+test compares the two.
 """
 
 from __future__ import annotations
