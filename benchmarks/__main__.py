@@ -434,11 +434,24 @@ def summary(mach, notebooks, explorers, browser, training, blitting=None) -> str
                 for e in browser.get("explorers", [])]
         if rows:
             md += _table(["notebook#explorer", "factory", "median ms", "p95 ms", "n"], rows)
+        playing = browser.get("playing", [])
+        if playing:
+            md += ["", "Chapter 04's playground while playing (the whole network picture drawn): frames per second "
+                   "in the browser, and the median cost of a frame in ms — kernel parts, then the rest of a frame's "
+                   "interval (transport, the browser decoding and showing it, the wait for the next tick).", ""]
+            prow = []
+            for p in playing:
+                k = p.get("kernel", {})
+                rest = (p["median_frame_ms"] - k["total_ms"]) if p.get("median_frame_ms") and "total_ms" in k else None
+                prow.append([p["config"], p["fps"], p["median_frame_ms"]] + [k.get(f"{part}_ms") for part in
+                            ("train", "update", "render", "encode", "other", "total")] + [_r(rest)])
+            md += _table(["configuration", "frames/s", "frame ms", "train", "update", "render", "encode", "other",
+                          "kernel total", "transport + browser + wait"], prow)
         nbrows = [[n["notebook"], n["open_s"], n["run_all_s"], len(n["failures"])] for n in browser.get("notebooks", [])]
         if nbrows:
             md += [""] + _table(["notebook", "open s", "Run All Cells s", "failures"], nbrows)
     if training:
-        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09)", ""]
+        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09, 11)", ""]
         for name, t in training.items():
             if t["status"] != "ok":
                 md.append(f"- `{name}`: failed: {t['error']}")

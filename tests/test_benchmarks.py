@@ -79,6 +79,16 @@ def test_summary_has_a_row_per_notebook_and_explorer_with_browser_latency():
     assert "accuracy = 0.91" in md
 
 
+def test_summary_shows_the_playgrounds_frame_rate_and_its_cost_split():
+    mach = {"date": "2026-01-01", "cpu": "cpu", "cores": 2, "ram_gib": 8, "python": "3.11"}
+    browser = {"chromium": "1", "moves_per_control": 1, "suite_wall_s": 1, "explorers": [], "notebooks": [],
+               "playing": [{"config": "circle (default)", "fps": 16.2, "median_frame_ms": 61.0,
+                            "kernel": {"train_ms": 5, "update_ms": 2, "render_ms": 12, "encode_ms": 8, "other_ms": 1,
+                                       "total_ms": 28}}]}
+    md = summary(mach, None, None, browser, None)
+    assert "| circle (default) | 16.2 | 61.0 | 5 | 2 | 12 | 8 | 1 | 28 | 33.0 |" in md
+
+
 def test_summary_compares_blitting_with_a_full_redraw():
     mach = {"date": "2026-01-01T00:00:00", "cpu": "Test CPU", "cores": 2, "ram_gib": 8.0, "python": "3.11"}
     blitting = [{"explorer": "playground.playground", "scenario": "Play frames", "samples": 100,

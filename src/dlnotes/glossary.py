@@ -187,6 +187,23 @@ TERMS: tuple[Term, ...] = (
     # 09 Keras CNN
     _t("flatten", "展平", "turning a feature-map stack into a vector", 9),
     _t("inductive bias", "归纳偏置", "assumptions built into a model's structure", 9),
+    # 11 recurrent networks
+    _t("recursive neural network", "递归神经网络", "applies one set of weights over a tree, e.g. a sentence's parse tree", 11),
+    _t("sequence", "序列", "inputs that come as an ordered list of time steps", 11),
+    _t("time step", "时间步", "one position $t$ of a sequence", 11),
+    _t("hidden state", "隐状态", "$h_t$, what a recurrent layer carries from one step to the next", 11),
+    _t("weight sharing through time", "参数共享", "the same $W_x$, $W_h$, $b$ used at every time step", 11),
+    _t("unrolling", "展开", "drawing a recurrent layer as a deep network with one layer per step", 11),
+    _t("backpropagation through time (BPTT)", "通过时间反向传播",
+       "backprop on the unrolled network; shared weights sum their gradients over the steps", 11),
+    _t("gate", "门", "a sigmoid in (0, 1) that scales how much of a signal passes", 11),
+    _t("long short-term memory (LSTM)", "长短期记忆网络",
+       "a recurrent cell with a memory cell and input, forget and output gates", 11),
+    _t("memory cell", "记忆元", "the LSTM's second state $c_t$, updated by addition", 11),
+    _t("forget / input / output gate", "遗忘门 / 输入门 / 输出门",
+       "keep old memory / admit the candidate / show memory in $h_t$", 11),
+    _t("gated recurrent unit (GRU)", "门控循环单元", "a recurrent cell with an update gate and a reset gate", 11),
+    _t("update gate / reset gate", "更新门 / 重置门", "keep the old state / let the candidate see it", 11),
 )
 """Every glossary entry, in teaching order (chapter by chapter)."""
 
@@ -203,9 +220,11 @@ NOTATION: tuple[tuple[str, str], ...] = (
     (r"$W$, $b$", "weights and bias of a layer"),
     (r"$L$", "the loss, averaged over the batch"),
     (r"$\eta$", "the learning rate"),
-    (r"$h$", r"only the small step of a numerical derivative, $(f(x+h) - f(x-h))/2h$"),
+    (r"$h$", r"the small step of a numerical derivative, $(f(x+h) - f(x-h))/2h$ (never a layer's output)"),
     (r"$s$", "the running average of squared gradients in AdaGrad / RMSProp"),
     (r"$N$, $K$", "samples in a batch, number of classes"),
+    (r"$t = 1, \dots, T$", "chapter 11: the time steps of a sequence (its targets are named in words)"),
+    (r"$h_t$", "chapter 11: a recurrent layer's hidden state at time step $t$, always with its subscript"),
 )
 """(symbol, meaning) of the one notation every chapter uses."""
 

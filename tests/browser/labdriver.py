@@ -524,6 +524,7 @@ class ExplorerCheck:
     cell: int
     moves: list[Move] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    inactive: list[str] = field(default_factory=list)  # disabled when their turn came (no effect then)
     failures: list[Failure] = field(default_factory=list)
     screenshot: Path | None = None
 
@@ -545,6 +546,7 @@ class ExplorerCheck:
             "moves": [m.__dict__ for m in self.moves],
             "status_only": sum(m.response is not None and m.response != "image" for m in self.moves),
             "skipped_for_time": self.skipped,
+            "disabled_when_reached": self.inactive,
             "failures": [str(f) for f in self.failures],
         }
 
@@ -631,6 +633,9 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
             if check.moves and time.perf_counter() - t_start > budget_s:
                 check.skipped.append(label)
                 continue
+            if _is_disabled(kind, loc):  # an earlier move switched it off (it does nothing in this state)
+                check.inactive.append(label)
+                continue
             for m in range(moves_per_control):
                 move = _move_once(page, img, kind, loc, label, m, move_timeout, status)
                 if move.response is None and status is not None:
@@ -693,11 +698,21 @@ def _controls(ex):
     return out
 
 
+def _is_disabled(kind, loc) -> bool:
+    """True when the control is disabled now (explorers disable controls that have no effect)."""
+    if kind == "slider":
+        return loc.evaluate("h => { const b = h.closest('.widget-slider');"
+                            " return !!(b.querySelector('[disabled]') || b.classList.contains('mod-disabled')); }")
+    if kind in ("dropdown", "checkbox"):
+        return loc.is_disabled()
+    return False
+
+
 def _move_in_other_modes(page, img, control, switches, timeout) -> Move | None:
     """Retry one move after switching each dropdown / toggle / checkbox to each other value."""
     kind, loc, label = control
     for skind, sloc, slabel in switches:
-        if sloc == loc:
+        if sloc == loc or _is_disabled(skind, sloc):
             continue
         n = _n_options(skind, sloc)
         for step in range(max(n - 1, 1)):
@@ -798,3 +813,60 @@ def _move_once(page, img, kind, loc, label, m, timeout, status=None) -> Move:
     if status is not None and status.inner_text() != before:
         return Move(label, kind, action, None, "status")
     return Move(label, kind, action, None)
+
+
+# --------------------------------------------------------------------------- playing (frame rate)
+_JS_EXEC = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code, silent: false, store_history: false});
+  let out = '';
+  future.onIOPub = msg => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+  };
+  await future.done;
+  return out;
+}"""
+
+_JS_FRAMES = """([img, ms]) => new Promise(resolve => {
+  const times = [];
+  const obs = new MutationObserver(list => { for (const m of list) if (m.target === img) times.push(performance.now()); });
+  obs.observe(img, {attributes: true, attributeFilter: ['src']});
+  setTimeout(() => { obs.disconnect(); resolve(times); }, ms);
+})"""
+
+
+def kernel_exec(page, code: str) -> str:
+    """Run ``code`` in the open notebook's kernel (not in a cell) and return what it printed."""
+    return page.evaluate(_JS_EXEC, code)
+
+
+def measure_playing(page, explorer, setup: str, report: str, *, seconds: float = 6.0,
+                    warmup: float = 1.5) -> dict:
+    """Press the Play button of ``explorer`` (a locator) and count new figure images for ``seconds``.
+
+    ``setup`` runs in the kernel first (e.g. set the controls), ``report`` after pausing; its
+    printed JSON is returned under "kernel". Returns frames per second in the browser and the
+    median interval between frames (ms).
+    """
+    import json
+
+    before = kernel_exec(page, setup)
+    img = explorer.locator("img.dlnotes-explorer-figure").first
+    buttons = explorer.locator(".widget-play button")
+    buttons.nth(0).click()  # play
+    page.wait_for_timeout(warmup * 1000)
+    times = page.evaluate(_JS_FRAMES, [img.element_handle(), seconds * 1000])
+    buttons.nth(1).click()  # pause
+    page.wait_for_timeout(500)
+    out = kernel_exec(page, report)
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    fps = (len(times) - 1) / ((times[-1] - times[0]) / 1000) if len(times) > 2 else 0.0
+    try:
+        kernel = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+    except ValueError:
+        kernel = {"output": out[-500:]}
+    return {"frames": len(times), "seconds": seconds, "fps": round(fps, 2),
+            "median_frame_ms": round(statistics.median(gaps), 1) if gaps else None,
+            "p95_frame_ms": round(percentile(gaps, 95), 1) if gaps else None,
+            "setup_output": before[-300:], "kernel": kernel}

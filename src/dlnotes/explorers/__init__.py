@@ -25,6 +25,7 @@ module                    ch.   explorers
 ``conv``                  06    ``output_size_explorer``, ``feature_map_explorer``, ``pooling_explorer``
 ``hyperparameters``       08    ``hyper_explorer`` (Keras, with the run cache)
 ``keras_cnn``             09    ``cnn_feature_explorer`` (Keras)
+``rnn``                   11    ``gradient_through_time_explorer`` (SimpleRNN, LSTM, GRU)
 ========================  ====  ===============================================================
 
 Each factory is registered as ``"explorers.<module>.<factory>"`` in

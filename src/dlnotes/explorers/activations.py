@@ -12,7 +12,7 @@ import functools
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from dlnotes.depth import chain_gradients
+from dlnotes.depth import chain_gradients, verdict
 from dlnotes.explorers.base import Explorer, dropdown, few_log_ticks, figure, int_slider, register, slider
 from dlnotes.functions import ACTIVATIONS
 from dlnotes.network import hidden_kinks, one_hidden_layer_fit
@@ -137,12 +137,9 @@ def vanishing_gradient_explorer():
             return "The first layer gets an exactly zero gradient: nothing reaches it."
         ratio = g[0] / g[-1]
         msg = f"gradient at layer 1 / gradient at layer {depth} = {ratio:.2g}"
-        if ratio < 1e-3:
-            msg += " — vanishing: the early layers barely learn."
-        elif ratio > 1e3:
-            msg += " — exploding: the early layers get huge updates."
-        else:
-            msg += " — the gradient reaches the early layers."
+        msg += {"vanishing": " — vanishing: the early layers barely learn.",
+                "exploding": " — exploding: the early layers get huge updates.",
+                "reaches": " — the gradient reaches the early layers."}[verdict(ratio)]
         if hi < 1e-6:
             msg += f" But every layer's gradient is tiny (at most {hi:.1e}): the weights are too small, so the signal dies."
         return msg
