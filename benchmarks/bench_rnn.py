@@ -30,8 +30,8 @@ from benchmarks.__main__ import run_notebook
 from dlnotes import keras_models as km
 from dlnotes.config import is_smoke
 from dlnotes.data import load_mnist, sine_windows
-from dlnotes.explorers.base import randomize
 from dlnotes.explorers.rnn import MAX_STEPS, gradient_through_time_explorer
+from tests.explorer_checks import randomize  # the contract test's random settings
 
 NOTEBOOK = REPO / "notebooks" / "11_recurrent_networks.ipynb"
 

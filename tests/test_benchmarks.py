@@ -114,3 +114,12 @@ def test_summary_shows_the_playgrounds_frame_rate_and_its_cost_split():
                                        "total_ms": 28}}]}
     md = summary(mach, None, None, browser, None)
     assert "| circle (default) | 16.2 | 61.0 | 5 | 2 | 12 | 8 | 1 | 28 | 33.0 |" in md
+
+
+def test_summary_compares_blitting_with_a_full_redraw():
+    mach = {"date": "2026-01-01T00:00:00", "cpu": "Test CPU", "cores": 2, "ram_gib": 8.0, "python": "3.11"}
+    blitting = [{"explorer": "playground.playground", "scenario": "Play frames", "samples": 100,
+                 "blit_median_ms": 50.0, "blit_p95_ms": 60.0, "full_median_ms": 100.0, "full_p95_ms": 120.0,
+                 "speedup": 2.0, "errors": 0}]
+    md = summary(mach, None, None, None, None, blitting)
+    assert "| `playground.playground` | Play frames | 50.0 | 60.0 | 100.0 | 120.0 | 2.0 | 100 |" in md

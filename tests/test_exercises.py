@@ -79,7 +79,7 @@ def test_every_chapter_has_two_to_four_exercises():
     for path in NOTEBOOKS:
         if path.name.startswith("00_"):
             continue
-        assert 2 <= per_nb.get(path.name, 0) <= 6, f"{path.name} has {per_nb.get(path.name, 0)} exercises (want 2-4)"
+        assert 2 <= per_nb.get(path.name, 0) <= 4, f"{path.name} has {per_nb.get(path.name, 0)} exercises (want 2-4)"
 
 
 def test_check_returns_nothing_so_a_self_check_cell_shows_no_stray_value(capsys):

@@ -1,4 +1,4 @@
-"""Chapter 10 autoencoder explorers: the latent space and the denoising autoencoder."""
+"""Chapter 10 autoencoder explorers: what is specific to them (the explorer contract covers the rest)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from dlnotes.explorers.autoencoder import default_autoencoders, denoise_explorer, latent_explorer
-from explorer_checks import assert_each_control_changes_the_figure, assert_survives_random_settings
 
 
 @pytest.fixture(scope="module")
@@ -43,16 +42,6 @@ def test_latent_explorer_needs_a_2d_code(models):
     x = np.zeros((5, 784), np.float32)
     with pytest.raises(ValueError, match="2-D code"):
         latent_explorer(encoder3, decoder3, x, np.arange(5))
-
-
-def test_latent_and_denoise_controls_each_change_the_figure(models):
-    assert_each_control_changes_the_figure(latent_explorer)
-    assert_each_control_changes_the_figure(denoise_explorer)
-
-
-def test_latent_and_denoise_survive_random_settings_without_warnings_or_leaks(models):
-    assert_survives_random_settings(latent_explorer, n=60)
-    assert_survives_random_settings(denoise_explorer, n=60)
 
 
 def test_denoiser_output_is_closer_to_the_clean_digits_than_its_noisy_input(models):

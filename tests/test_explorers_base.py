@@ -1,4 +1,4 @@
-"""The shared explorer helper (explorers/base.py), and a sweep over every registered explorer."""
+"""The shared explorer helper (explorers/base.py); every registered explorer passes tests/test_explorer_contract.py."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from ipywidgets.widgets.widget import _instances as live_widgets
 
 from dlnotes.explorers import base as ex
+from explorer_checks import live_figures, randomize
 
 
 def _sine(expensive=False):
@@ -94,7 +96,7 @@ def test_randomize_stays_inside_each_control():
     e, _, _ = _sine()
     rng = np.random.default_rng(0)
     for _ in range(50):
-        v = ex.randomize(e, rng)
+        v = randomize(e, rng)
         assert 0.5 <= v["freq"] <= 5 and 1e-4 * 0.999 <= v["lr"] <= 1.0001 and v["kind"] in ("sin", "bad")
 
 
@@ -123,8 +125,44 @@ def test_free_figure_has_no_axes_and_no_layout_engine():
     assert fig.axes == [] and fig.get_layout_engine() is None
 
 
-# --- every explorer the package registers (chapter tests go further: 200 random settings) ---
-REGISTRY = ex.discover()
+# --- close() and re-running a cell -------------------------------------------------------------
+def _in_cell(monkeypatch, cell, run):
+    """Pretend the notebook runs ``cell`` (request ``run``), as JupyterLab's execute requests say."""
+    monkeypatch.setattr(ex, "_running_cell", lambda: (cell, run))
+
+
+def test_close_releases_the_widgets_and_the_figure(monkeypatch):
+    widgets, figures = len(live_widgets), live_figures()
+    e, _, _ = _sine()
+    assert len(live_widgets) > widgets and live_figures() == figures + 1
+    e.close()
+    assert e.closed and len(live_widgets) == widgets and live_figures() == figures
+    e.refresh()  # a closed explorer ignores late events
+    e.close()  # closing twice is harmless
+    shown = []
+    monkeypatch.setattr(ex, "display", shown.append)
+    e._ipython_display_()
+    assert "was closed" in shown[0].data, "displaying a closed explorer says what happened"
+
+
+def test_rerunning_a_cell_closes_what_it_built_before_and_only_that(monkeypatch):
+    _in_cell(monkeypatch, "cell A", "run 1")
+    a1, _, _ = _sine()
+    a1_twin, _, _ = _sine()  # two explorers built by one run of a cell both stay
+    _in_cell(monkeypatch, "cell B", "run 2")
+    b, _, _ = _sine()  # another cell showing the same explorer keeps its own
+    assert not (a1.closed or a1_twin.closed or b.closed)
+    _in_cell(monkeypatch, "cell A", "run 3")  # cell A runs again
+    a2, _, _ = _sine()
+    assert a1.closed and a1_twin.closed
+    assert not a2.closed and not b.closed and b.error is None
+
+
+def test_outside_a_notebook_nothing_is_closed_behind_the_callers_back():
+    first, _, _ = _sine()
+    second, _, _ = _sine()
+    assert ex._running_cell() is None
+    assert not first.closed and not second.closed
 
 
 def test_discover_registers_every_explorer_module_under_its_dotted_name():
@@ -133,22 +171,9 @@ def test_discover_registers_every_explorer_module_under_its_dotted_name():
 
     import dlnotes.explorers
 
+    registry = ex.discover()
     modules = {m.name for m in pkgutil.iter_modules(dlnotes.explorers.__path__)}
     assert all(f"dlnotes.explorers.{m}" in sys.modules for m in modules)
-    assert {name.split(".")[1] for name in REGISTRY} == modules - {"base", "blit"}
-    assert all(name.startswith("explorers.") and name.count(".") == 2 for name in REGISTRY)
-    assert "explorers.activations.activation_explorer" in REGISTRY
-
-
-@pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_registered_explorer_builds_and_survives_random_settings(name):
-    before = len(plt.get_fignums())
-    e = REGISTRY[name]()
-    assert e.png.startswith(b"\x89PNG"), f"{name} did not render"
-    assert e.error is None, f"{name} fails on its default settings: {e.error}"
-    if not e.expensive:  # training explorers are exercised by their chapter's tests
-        rng = np.random.default_rng(1)
-        for _ in range(5):
-            ex.randomize(e, rng)
-            assert not e.warnings, f"{name} warned: {e.warnings}"
-    assert len(plt.get_fignums()) == before, f"{name} leaked pyplot figures"
+    assert {name.split(".")[1] for name in registry} == modules - {"base", "blit"}
+    assert all(name.startswith("explorers.") and name.count(".") == 2 for name in registry)
+    assert "explorers.activations.activation_explorer" in registry

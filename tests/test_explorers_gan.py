@@ -1,4 +1,4 @@
-"""Chapter 10 GAN explorer (after GAN Lab): moves of one player, reproducible settings, Play."""
+"""Chapter 10 GAN explorer (after GAN Lab): moves of one player, reproducible settings, Play (the contract covers the rest)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from dlnotes.explorers.gan import gan_lab
-from explorer_checks import assert_each_control_changes_the_figure, assert_survives_random_settings
 
 XS = np.linspace(-1.5, 1.5, 16)
 
@@ -51,14 +50,6 @@ def test_play_trains_a_few_rounds_per_tick_and_reset_goes_back_to_step_zero(lab)
 def test_the_status_reports_modes_for_the_ring_and_the_time_per_round(lab):
     lab.set(target="ring", rounds=200)
     assert "modes covered" in lab.status and "ms per round" in lab.status
-
-
-def test_every_gan_control_changes_the_picture():
-    assert_each_control_changes_the_figure(gan_lab)
-
-
-def test_random_gan_settings_never_raise():
-    assert_survives_random_settings(gan_lab, n=4)
 
 
 def test_the_progress_bar_ends_full_even_without_training(lab):

@@ -6,15 +6,6 @@ import numpy as np
 
 from dlnotes.explorers.rnn import MAX_STEPS, gradient_through_time_explorer
 from dlnotes.rnn import gradient_through_time
-from explorer_checks import assert_each_control_changes_the_figure, assert_survives_random_settings
-
-
-def test_each_control_changes_the_figure():
-    assert_each_control_changes_the_figure(gradient_through_time_explorer)
-
-
-def test_explorer_survives_200_random_settings():
-    assert_survives_random_settings(gradient_through_time_explorer)
 
 
 def test_the_curves_are_the_gradients_through_time():

@@ -122,7 +122,8 @@ def draw_graph(root: Value, ax=None, *, show_grad=True, note=CHAIN_RULE) -> Grap
     for n in nodes:
         x, y = pos[id(n)]
         style = _LEAF if not inputs[id(n)] else _BOX
-        texts.append(ax.text(x, y, _node_text(n, show_grad), ha="center", va="center", fontsize=8, bbox=style, zorder=3))
+        # zorder 4: a wide box covers the arrow and operation circle it touches (the explorer blits the boxes on top)
+        texts.append(ax.text(x, y, _node_text(n, show_grad), ha="center", va="center", fontsize=8, bbox=style, zorder=4))
         if inputs[id(n)]:
             ox = x - 0.55
             op = {"sigmoid": "σ", "**2": "x²", "exp": "eˣ"}.get(n._op, n._op or "f")

@@ -16,9 +16,15 @@ Cheap explorers redraw on every slider move. Expensive ones (training) use
 ``progress(done, total, text)`` callback that drives a visible progress bar.
 
 No exception ever escapes into the notebook: a failing update shows its message in
-place of the plot and is kept in :attr:`Explorer.error`. NumPy ``RuntimeWarning``s
-(overflow, division by zero) raised during an update are kept in
+place of the plot and is kept in :attr:`Explorer.error`. Warnings raised during an
+update (NumPy overflow, a library's deprecation, ...) are kept in
 :attr:`Explorer.warnings`; tests assert that list stays empty.
+
+Re-running a notebook cell closes the explorers that cell built in its previous run
+(:meth:`Explorer.close` releases the figure, its canvas and every widget), so a cell
+run five times holds one live explorer, not five. Explorers built by *other* cells stay
+live, even when they come from the same factory: two cells showing the same explorer
+(say, to compare two settings) both keep working.
 
 Typical use inside a module of :mod:`dlnotes.explorers`::
 
@@ -50,7 +56,8 @@ from typing import Callable
 import ipywidgets as W
 import numpy as np
 import PIL.Image
-from IPython.display import display
+from IPython import get_ipython
+from IPython.display import HTML, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
@@ -68,7 +75,6 @@ __all__ = [
     "int_slider",
     "log_slider",
     "play_button",
-    "randomize",
     "register",
     "show_image",
     "slider",
@@ -209,6 +215,9 @@ class Explorer:
         Extra buttons; ``action(**values)`` runs guarded, then the figure is re-rendered.
     """
 
+    closed = False
+    """True once :meth:`close` has released everything."""
+
     def __init__(self, update, controls, fig, *, expensive=False, buttons=None, title=None, extra=None):
         self.figure: Figure = fig
         self._canvas = FigureCanvasAgg(fig)
@@ -256,6 +265,7 @@ class Explorer:
         self.image.add_class("dlnotes-explorer-figure")
         self.message.add_class("dlnotes-explorer-message")
         self.refresh()
+        _adopt_by_running_cell(self)
 
     # -- public -------------------------------------------------------------------
     @property
@@ -273,10 +283,27 @@ class Explorer:
 
     def refresh(self) -> None:
         """Run ``update`` with the current values and re-render; never raises."""
+        if self.closed:
+            return
         self._guarded(self._update, progress=self._takes_progress)
 
+    def close(self) -> None:
+        """Release the figure, its canvas and every widget; the explorer cannot be used afterwards.
+
+        Re-running a cell calls this on the explorers the cell built before. Everything the
+        explorer held (figure, data, callbacks) is dropped, so even a reference kept
+        elsewhere (``Out[...]``, a variable) holds only an empty shell.
+        """
+        if self.closed:
+            return
+        for w in _widget_tree(self.widget, self.progress, self.progress_text):  # progress: hidden if cheap
+            w.close()
+        self.figure.clear()
+        vars(self).clear()
+        self.closed = True
+
     def _ipython_display_(self):
-        display(self.widget)
+        display(HTML(_CLOSED_NOTE) if self.closed else self.widget)
 
     # -- internals ------------------------------------------------------------------
     def _on_change(self, change):
@@ -341,7 +368,7 @@ class Explorer:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", RuntimeWarning)
                 result = fn(**kwargs)
-            self.warnings = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+            self.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]
             self.error = None
             self.status = result if isinstance(result, str) else ""
             self._render()
@@ -394,31 +421,51 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def randomize(explorer: Explorer, rng: np.random.Generator, *, extreme_prob: float = 0.2) -> dict:
-    """Set every control of ``explorer`` to a random allowed value (extremes included); returns them."""
-    chosen = {}
-    for name, w in explorer.controls.items():
-        chosen[name] = _random_value(w, rng, extreme_prob)
-    explorer.set(**chosen)
-    return chosen
+# -- re-running a cell ---------------------------------------------------------------------
+_CLOSED_NOTE = "<i>This explorer was closed (its cell ran again). Run its cell to get a new one.</i>"
+_BY_CELL: dict[str, tuple[str, list[Explorer]]] = {}
+"""cell id -> (id of the run that built them, the explorers it built)."""
 
 
-def _random_value(w, rng, extreme_prob):
-    if isinstance(w, W.FloatLogSlider):
-        e = rng.choice([w.min, w.max]) if rng.random() < extreme_prob else rng.uniform(w.min, w.max)
-        return float(w.base**e)
-    if isinstance(w, (W.FloatSlider, W.IntSlider)):
-        if rng.random() < extreme_prob:
-            return w.min if rng.random() < 0.5 else w.max
-        n = int(round((w.max - w.min) / w.step))
-        v = w.min + w.step * rng.integers(0, n + 1)
-        return int(v) if isinstance(w, W.IntSlider) else float(min(v, w.max))
-    if isinstance(w, (W.Dropdown, W.ToggleButtons, W.RadioButtons, W.Select)):
-        opts = [o[1] if isinstance(o, tuple) else o for o in w.options]
-        return opts[rng.integers(len(opts))]
-    if isinstance(w, (W.Checkbox, W.ToggleButton)):
-        return bool(rng.integers(2))
-    return w.value
+def _running_cell() -> tuple[str, str] | None:
+    """``(cell id, run id)`` of the notebook cell executing now; None outside a notebook kernel.
+
+    JupyterLab sends the cell's id with every execute request; each request has its own id.
+    """
+    kernel = getattr(get_ipython(), "kernel", None)
+    try:
+        parent = kernel.get_parent()
+        cell, run = parent["metadata"].get("cellId"), parent["header"]["msg_id"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return (cell, run) if cell and run else None
+
+
+def _adopt_by_running_cell(explorer: Explorer) -> None:
+    """Record ``explorer`` under the running cell, closing what that cell built in an earlier run."""
+    where = _running_cell()
+    if where is None:  # a script or a test: nothing is closed behind the caller's back
+        return
+    cell, run = where
+    last_run, built = _BY_CELL.get(cell, (None, []))
+    if last_run != run:
+        for old in built:
+            old.close()
+        built = []
+    built.append(explorer)
+    _BY_CELL[cell] = (run, built)
+
+
+def _widget_tree(*roots: W.Widget) -> list[W.Widget]:
+    """The roots, every widget inside them, and their own layout/style widgets (not the shared layout)."""
+    out, todo = [], list(roots)
+    while todo:
+        w = todo.pop()
+        out.append(w)
+        todo += list(getattr(w, "children", ()))
+        todo += [x for x in (getattr(w, "layout", None), getattr(w, "style", None))
+                 if isinstance(x, W.Widget) and x is not _LAYOUT]
+    return out
 
 
 def discover() -> dict[str, Callable[[], Explorer]]:

@@ -6,6 +6,11 @@ background and, on every later frame, restores it and draws just the moving arti
 :class:`BlitExplorer` is an :class:`~dlnotes.explorers.base.Explorer` that renders this way.
 :class:`PixelImage` is an image for such frames: numpy resamples it to its exact pixel box
 once per frame and the renderer only copies it (no general image pipeline).
+
+Blitting is kept where ``make bench`` shows it pays (a full redraw at least 1.5 times slower):
+the playground's Play animation, the computational graph and the initialiser histograms.
+A blitted frame must equal a full redraw (:meth:`Blitter.full_png`); the explorer contract
+test compares the two.
 """
 
 from __future__ import annotations
@@ -32,7 +37,10 @@ class Blitter:
 
     def __init__(self, fig, dynamic, overlay=()):
         self.fig = fig
-        self.dynamic = list(dynamic)
+        # A full redraw paints an axes' spines over its content: so must a blitted frame.
+        holders = {a.axes for a in dynamic}
+        spines = [s for ax in fig.axes if ax in holders and ax.axison for s in ax.spines.values() if s not in dynamic]
+        self.dynamic = [*dynamic, *spines]
         self.overlay = list(overlay)
         for artist in self.dynamic + self.overlay:
             artist.set_animated(True)  # skipped by a normal draw: they go on top of the background
@@ -92,9 +100,29 @@ class Blitter:
         canvas.restore_region(self._background)
         return layer
 
+    def full_png(self) -> bytes:
+        """The same frame drawn the plain way: every artist in z-order, no cached background.
+
+        Tests compare it with :meth:`png`; ``make bench`` times both.
+        """
+        canvas = self.fig.canvas
+        if self._background is None:
+            freeze_layout(self.fig, canvas)  # as png() does, so both frames share one layout
+        for artist in self.dynamic + self.overlay:
+            artist.set_animated(False)
+        try:
+            canvas.draw()
+        finally:
+            for artist in self.dynamic + self.overlay:
+                artist.set_animated(True)
+        return canvas_png(canvas)
+
 
 class BlitExplorer(Explorer):
     """An Explorer whose figure is rendered by a :class:`Blitter` (pass ``blitter=``)."""
+
+    blitting = True
+    """False: every frame is a plain full redraw (``make bench`` compares the two)."""
 
     def __init__(self, update, controls, fig, *, blitter: Blitter, **kwargs):
         self.blitter = blitter
@@ -102,7 +130,7 @@ class BlitExplorer(Explorer):
 
     def _render(self) -> None:
         """Render through the blitter; sets ``png`` and the image widget like every explorer."""
-        self._show(self.blitter.png())
+        self._show(self.blitter.png() if self.blitting else self.blitter.full_png())
 
 
 class PixelImage(Artist):
