@@ -120,6 +120,9 @@ TERMS: tuple[Term, ...] = (
     _t("gradient check", "梯度确认", "comparing backprop with a numerical gradient (and with `GradientTape`)", 4),
     _t("numerical gradient", "数值梯度", r"every partial derivative by a central difference, $(f(w+h) - f(w-h)) / 2h$", 4),
     _t("relative error", "相对误差", r"$\lvert a - b\rvert / (\lvert a\rvert + \lvert b\rvert)$", 4),
+    _t("L1 regularisation", "L1 正则化", r"adding $\lambda\sum \lvert W\rvert$ to the loss; with a soft-threshold (proximal) step it sets small weights to exactly 0", 4),
+    _t("input feature", "输入特征", "a function of the inputs fed to the network, such as $x_1^2$", 4),
+    _t("regression", "回归", "predicting a number rather than a class", 4),
     # 05 training techniques
     _t("optimiser", "优化器", "the rule that turns gradients into weight updates: SGD, Momentum, Adam, …", 5),
     _t("momentum", "动量法", "a velocity that accumulates past steps", 5),
