@@ -6,15 +6,17 @@ Measured:
   resident memory of its kernel (psutil polls the kernel process and its children),
   in smoke mode, and with ``--full`` also in full mode;
 - per explorer in :data:`dlnotes.explorers.base.REGISTRY`: kernel-side update time (one
-  :func:`dlnotes.explorers.base.randomize` call: update + PNG render), median and p95, in wall
-  and CPU time (CPU time is what a busy shared machine does not distort); and a drag: each
-  slider moved notch by notch, as a learner's mouse does, median per move;
+  ``randomize`` call of ``tests/explorer_checks.py``: update + PNG render), median and p95, in
+  wall and CPU time (CPU time is what a busy shared machine does not distort); and a drag:
+  each slider moved notch by notch, as a learner's mouse does, median per move;
+- per blitted explorer: update + render time with blitting and with a plain full redraw,
+  over the same random settings (and, for the playground, over Play animation frames);
 - in the browser: key press -> new image, per explorer in the notebooks (the
   real-browser tests in ``tests/browser`` run with several moves per control);
 - training figures from the chapter benchmarks ``benchmarks/bench_*.py`` (``bench_conv``
   ``run()``, ``bench_keras`` ``run(full)``, ...) when those files exist.
 
-Usage: ``python -m benchmarks [--full] [--only 03_*] [--skip notebooks,explorers,browser,training]``
+Usage: ``python -m benchmarks [--full] [--only 03_*] [--skip notebooks,explorers,blitting,browser,training]``
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from pathlib import Path
 
 from benchmarks import REPO, RESULTS
 
-PARTS = ("notebooks", "explorers", "browser", "training")
+PARTS = ("notebooks", "explorers", "blitting", "browser", "training")
 MAX_TRAINING_FIGURES = 12  # per benchmark module in summary.md; training.json has them all
 
 
@@ -235,7 +237,8 @@ def bench_explorers(samples: int, budget_s: float, *, only: str | None = None) -
     """Kernel-side update time of every registered explorer over random settings (seed 0)."""
     import numpy as np
     from matplotlib import pyplot as plt
-    from dlnotes.explorers.base import randomize
+
+    from tests.explorer_checks import randomize  # the contract test's random settings
 
     os.environ.setdefault("DLNOTES_SMOKE", "1")
     rows = []
@@ -305,6 +308,55 @@ def drag_times(explorer, budget_s: float, notches: int = 8) -> list[float]:
     return out
 
 
+def bench_blitting(samples: int, ticks: int, *, only: str | None = None) -> list[dict]:
+    """Update + render ms of every blitted explorer with blitting and with a plain full redraw.
+
+    Two copies of the explorer, one with ``blitting`` off, go through the same random settings
+    (seed 0) in alternation, so a busy machine slows both alike. An explorer with a Play widget
+    (``play``: the playground) is also timed over ``ticks`` animation frames, the case blitting
+    was written for. ``speedup`` is the full-redraw median over the blitted median.
+    """
+    import numpy as np
+
+    from tests.explorer_checks import randomize
+
+    rows = []
+    for name, factory in sorted(load_registry().items()):
+        if only and not fnmatch.fnmatch(name, only):
+            continue
+        try:
+            pair = [factory()]
+        except Exception as exc:  # noqa: BLE001 - reported by bench_explorers; blitting is measured on the others
+            print(f"  {name}: cannot build: {type(exc).__name__}: {exc}", flush=True)
+            continue
+        if getattr(pair[0], "blitter", None) is None:
+            continue
+        pair.append(factory())
+        pair[1].blitting = False
+        pair[1].refresh()
+        scenarios = {"random settings": lambda ex, rng: randomize(ex, rng)}
+        if getattr(pair[0], "play", None) is not None:
+            scenarios = {"Play frames": lambda ex, rng: setattr(ex.play, "value", ex.play.value + 1), **scenarios}
+        for scenario, move in scenarios.items():
+            n = ticks if scenario == "Play frames" else samples
+            times = ([], [])
+            rngs = (np.random.default_rng(0), np.random.default_rng(0))
+            for _ in range(n):
+                for k, ex in enumerate(pair):
+                    move(ex, rngs[k])
+                    times[k].append(ex.last_update_ms)
+            errors = sum(ex.error is not None for ex in pair)
+            blit, full = (statistics.median(t) for t in times)
+            row = {"explorer": name, "scenario": scenario, "samples": n,
+                   "blit_median_ms": _r(blit), "blit_p95_ms": _r(percentile(times[0], 95)),
+                   "full_median_ms": _r(full), "full_p95_ms": _r(percentile(times[1], 95)),
+                   "speedup": _r(full / blit, 2), "errors": errors}
+            print(f"  {name} ({scenario}): blit {row['blit_median_ms']} ms, full redraw {row['full_median_ms']} ms "
+                  f"(x{row['speedup']}, n={n})", flush=True)
+            rows.append(row)
+    return rows
+
+
 # --------------------------------------------------------------------------- browser
 def bench_browser(moves: int, only: str | None) -> dict | None:
     """Run the real-browser tests with ``moves`` moves per control; their latency JSON."""
@@ -365,7 +417,7 @@ def _flatten(prefix, value, out):
         out.append((prefix, value if not isinstance(value, float) else round(value, 4)))
 
 
-def summary(mach, notebooks, explorers, browser, training) -> str:
+def summary(mach, notebooks, explorers, browser, training, blitting=None) -> str:
     """The markdown summary (what README's Performance section shows)."""
     md = [f"Measured by `make bench` on {mach['date'][:10]}: **{mach['cpu']}**, {mach['cores']} cores, "
           f"{mach['ram_gib']} GiB RAM; Python {mach['python']}"
@@ -403,6 +455,12 @@ def summary(mach, notebooks, explorers, browser, training) -> str:
                          r.get("drag_median_ms"), b.get("median_ms"), b.get("p95_ms"), r.get("error") or ""])
         md += _table(["explorer", "kind", "median ms", "median CPU ms", "p95 ms", "n", "drag median ms",
                       "browser median ms", "browser p95 ms", "note"], rows)
+    if blitting:
+        md += ["", "### Blitting: update + render ms with blitting and with a plain full redraw (same settings)", ""]
+        rows = [[f"`{r['explorer']}`", r["scenario"], r["blit_median_ms"], r["blit_p95_ms"], r["full_median_ms"],
+                 r["full_p95_ms"], r["speedup"], r["samples"]] for r in blitting]
+        md += _table(["explorer", "moves", "blit median ms", "blit p95 ms", "full median ms", "full p95 ms",
+                      "full / blit", "n"], rows)
     if browser:
         md += ["", "### In the browser (JupyterLab + Chromium: key press → new image)", "",
                f"Chromium {browser.get('chromium')}, {browser.get('moves_per_control')} move(s) per control; "
@@ -411,11 +469,24 @@ def summary(mach, notebooks, explorers, browser, training) -> str:
                 for e in browser.get("explorers", [])]
         if rows:
             md += _table(["notebook#explorer", "factory", "median ms", "p95 ms", "n"], rows)
+        playing = browser.get("playing", [])
+        if playing:
+            md += ["", "Chapter 04's playground while playing (the whole network picture drawn): frames per second "
+                   "in the browser, and the median cost of a frame in ms — kernel parts, then the rest of a frame's "
+                   "interval (transport, the browser decoding and showing it, the wait for the next tick).", ""]
+            prow = []
+            for p in playing:
+                k = p.get("kernel", {})
+                rest = (p["median_frame_ms"] - k["total_ms"]) if p.get("median_frame_ms") and "total_ms" in k else None
+                prow.append([p["config"], p["fps"], p["median_frame_ms"]] + [k.get(f"{part}_ms") for part in
+                            ("train", "update", "render", "encode", "other", "total")] + [_r(rest)])
+            md += _table(["configuration", "frames/s", "frame ms", "train", "update", "render", "encode", "other",
+                          "kernel total", "transport + browser + wait"], prow)
         nbrows = [[n["notebook"], n["open_s"], n["run_all_s"], len(n["failures"])] for n in browser.get("notebooks", [])]
         if nbrows:
             md += [""] + _table(["notebook", "open s", "Run All Cells s", "failures"], nbrows)
     if training:
-        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09)", ""]
+        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09, 10, 11)", ""]
         for name, t in training.items():
             if t["status"] != "ok":
                 md.append(f"- `{name}`: failed: {t['error']}")
@@ -438,6 +509,7 @@ def main(argv=None) -> int:
     ap.add_argument("--samples", type=int, default=200, help="random settings per explorer")
     ap.add_argument("--budget", type=float, default=10.0, help="seconds per explorer at most (>= 3 samples)")
     ap.add_argument("--moves", type=int, default=4, help="browser moves per control")
+    ap.add_argument("--ticks", type=int, default=100, help="Play frames per blitted explorer with a Play widget")
     args = ap.parse_args(argv)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     if skip - set(PARTS):
@@ -450,7 +522,7 @@ def main(argv=None) -> int:
     pattern = pattern if pattern.endswith(".ipynb") else pattern + ".ipynb"
     notebooks_paths = sorted((REPO / "notebooks").glob(pattern))
     t_all = time.perf_counter()
-    nb_rows = ex_rows = browser = training = None
+    nb_rows = ex_rows = blit_rows = browser = training = None
     smoke_env = os.environ.get("DLNOTES_SMOKE")
     if "notebooks" not in skip:
         print(f"notebooks ({len(notebooks_paths)}):", flush=True)
@@ -466,6 +538,11 @@ def main(argv=None) -> int:
         ex_rows = bench_explorers(args.samples, args.budget)
         ex_rows = merge_rows("explorers.json", ex_rows, key=lambda r: (r["explorer"],))
         write_json("explorers.json", ex_rows)
+    if "blitting" not in skip:
+        print("blitting on / off (kernel side):", flush=True)
+        blit_rows = bench_blitting(args.samples, args.ticks)
+        blit_rows = merge_rows("blitting.json", blit_rows, key=lambda r: (r["explorer"], r["scenario"]))
+        write_json("blitting.json", blit_rows)
     if "browser" not in skip:
         print("browser latency (tests/browser):", flush=True)
         browser = bench_browser(args.moves, args.only)
@@ -481,7 +558,8 @@ def main(argv=None) -> int:
     nb_rows = nb_rows if nb_rows is not None else read_json("notebooks.json")
     ex_rows = ex_rows if ex_rows is not None else read_json("explorers.json")
     training = training if training is not None else read_json("training.json")
-    text = summary(mach, nb_rows, ex_rows, browser, training)
+    blit_rows = blit_rows if blit_rows is not None else read_json("blitting.json")
+    text = summary(mach, nb_rows, ex_rows, browser, training, blit_rows)
     (RESULTS / "summary.md").write_text(text)
     print(f"\nwrote {RESULTS}/ in {time.perf_counter() - t_all:.0f} s; summary:\n")
     print(text)

@@ -176,9 +176,13 @@ def test_toy_sets_are_seeded_and_split(name):
     n = 8 if name == "seed8" else 120
     assert len(a.x_train) + len(a.x_test) == n
     assert len(a.x_test) == round(n * 0.25)
-    assert a.x_train.shape[1] == 2 and a.y_train.dtype.kind == "i"
-    assert np.isfinite(a.x_train).all()
-    if name != "seed8":
+    regression = name in data.REGRESSION_DATASETS
+    assert a.x_train.shape[1] == 2 and a.y_train.dtype.kind == ("f" if regression else "i")
+    assert a.regression == regression and (a.num_classes == 0) == regression
+    assert np.isfinite(a.x_train).all() and np.isfinite(a.y_train).all()
+    if regression:
+        assert np.all(np.abs(a.y_train) <= 1) and np.std(a.y_train) > 0.1, "targets span [-1, 1]"
+    elif name != "seed8":
         assert not np.array_equal(a.x_train, c.x_train)
         # roughly balanced classes
         counts = np.bincount(np.concatenate([a.y_train, a.y_test]))
@@ -188,6 +192,18 @@ def test_toy_sets_are_seeded_and_split(name):
 def test_spiral3_has_three_classes_and_spiral_two():
     assert data.make_toy("spiral3").num_classes == 3
     assert data.make_toy("spiral").num_classes == 2
+    assert data.make_toy("spiral4").num_classes == 4
+    assert data.make_toy("blobs5").num_classes == 5
+
+
+def test_regression_targets_follow_their_formula_without_noise():
+    s = data.plane(50, noise=0.0, seed=2)
+    np.testing.assert_allclose(s.y_train, s.x_train.sum(axis=1) / 2)
+    g = data.multi_gaussian(2000, noise=0.0, seed=2)
+    x, y = np.vstack([g.x_train, g.x_test]), np.concatenate([g.y_train, g.y_test])
+    for cx, cy, sign in data.MULTI_GAUSSIAN_CENTRES:
+        near = np.hypot(x[:, 0] - cx, x[:, 1] - cy) < 0.15
+        assert near.any() and np.all(np.sign(y[near]) == sign), "each bump has its sign"
 
 
 def test_noise_moves_the_points():
@@ -227,3 +243,25 @@ def test_overfitting_data_has_few_training_and_many_test_points():
     assert split.x_train.shape == (40, 2) and split.x_test.shape == (500, 2)
     assert np.array_equal(split.x_train, data.overfitting_data().x_train), "seeded"
 
+
+def test_sine_windows_are_seeded_noisy_waves_with_their_next_value():
+    a = data.sine_windows(n=200, steps=15, noise=0.1, seed=3)
+    b = data.sine_windows(n=200, steps=15, noise=0.1, seed=3)
+    assert a.x_train.shape == (150, 15, 1) and a.y_test.shape == (50,)
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    assert np.all(np.abs(a.y_train) <= 1.0), "the next value of a wave with amplitude at most 1"
+    clean = data.sine_windows(n=200, steps=15, noise=0.0, seed=3)
+    # A sine obeys s[t+1] = c s[t] - s[t-1] with c = 2 cos(angle per step), one c per wave:
+    # fit c on the 15 steps, then the target must be the step that follows.
+    x = clean.x_train[:, :, 0]
+    c = np.sum((x[:, 2:] + x[:, :-2]) * x[:, 1:-1], axis=1) / np.sum(x[:, 1:-1] ** 2, axis=1)
+    assert np.allclose(x[:, 2:], c[:, None] * x[:, 1:-1] - x[:, :-2], atol=1e-9), "each sample is one sine wave"
+    assert np.allclose(clean.y_train, c * x[:, -1] - x[:, -2], atol=1e-9), "the target is the wave's next value"
+    assert not np.allclose(a.x_train, clean.x_train), "noise > 0 moves the observed steps"
+
+
+def test_sine_windows_reject_bad_arguments():
+    with pytest.raises(ValueError, match="sine_windows: steps must be an integer at least 2, got 1"):
+        data.sine_windows(steps=1)
+    with pytest.raises(ValueError, match="sine_windows: noise must be a finite number"):
+        data.sine_windows(noise=-1)

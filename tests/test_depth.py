@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlnotes.depth import chain_backward, chain_gradients, collapse_linear, forward_linear, layer_statistics
+from dlnotes.depth import chain_backward, chain_gradients, collapse_linear, forward_linear, layer_statistics, verdict
 from dlnotes.functions import ACTIVATIONS, leaky_relu, d_leaky_relu, numerical_gradient, relative_error, relu
 from dlnotes.initializers import initialize
 
@@ -143,3 +143,7 @@ def test_deep_chain_names_the_bad_argument():
         chain_backward(np.ones((1, 2)), [np.eye(2)], upstream=np.ones((2, 2)))
     with pytest.raises(ValueError, match="chain_gradients: depth must be an integer at least 1, got 0"):
         chain_gradients(0)
+
+
+def test_verdict_names_vanishing_and_exploding_ratios():
+    assert [verdict(r) for r in (1e-6, 0.5, 2.0, 1e6)] == ["vanishing", "reaches", "reaches", "exploding"]

@@ -79,4 +79,21 @@ def test_every_chapter_has_two_to_four_exercises():
     for path in NOTEBOOKS:
         if path.name.startswith("00_"):
             continue
-        assert 2 <= per_nb.get(path.name, 0) <= 6, f"{path.name} has {per_nb.get(path.name, 0)} exercises (want 2-4)"
+        assert 2 <= per_nb.get(path.name, 0) <= 4, f"{path.name} has {per_nb.get(path.name, 0)} exercises (want 2-4)"
+
+
+def test_check_returns_nothing_so_a_self_check_cell_shows_no_stray_value(capsys):
+    from dlnotes.exercises import check
+
+    def test(ans):
+        assert ans == 2, "two"
+
+    def todo(ans):
+        raise NotImplementedError
+
+    assert check(..., test, name="E") is None
+    assert check(2, test, name="E") is None
+    assert check(lambda: 0, todo, name="E") is None
+    with pytest.raises(AssertionError, match="two"):
+        check(3, test, name="E")
+    assert capsys.readouterr().out.count("not attempted") == 2

@@ -1,21 +1,9 @@
-"""Chapter 02 explorers: an activation and its slope; gradients through a deep chain."""
+"""Chapter 02 explorers: an activation and its slope; gradients through a deep chain; universal approximation."""
 
 from __future__ import annotations
 
-import pytest
-
-from dlnotes.explorers.activations import activation_explorer, vanishing_gradient_explorer
-from explorer_checks import assert_each_control_changes_the_figure, assert_survives_random_settings
-
-
-@pytest.mark.parametrize("factory", [activation_explorer, vanishing_gradient_explorer])
-def test_each_control_changes_the_figure(factory):
-    assert_each_control_changes_the_figure(factory)
-
-
-@pytest.mark.parametrize("factory", [activation_explorer, vanishing_gradient_explorer])
-def test_explorer_survives_200_random_settings(factory):
-    assert_survives_random_settings(factory)
+from dlnotes.explorers.activations import (activation_explorer, universal_approximation_explorer,
+                                          vanishing_gradient_explorer)
 
 
 def test_activation_explorer_explains_kinks_and_saturation():
@@ -32,3 +20,13 @@ def test_vanishing_gradient_explorer_names_what_happens():
     assert "vanishing" in e.status
     e.set(activation="relu", init="he_normal")
     assert "reaches" in e.status
+
+
+def test_universal_approximation_explorer_reports_the_error_and_the_step_caveat():
+    e = universal_approximation_explorer()
+    e.set(hidden=4, target="sin(3x) + 0.3x²")
+    few = float(e.status.split("largest error ")[1].split()[0])
+    e.set(hidden=64)
+    assert float(e.status.split("largest error ")[1].split()[0]) < few and e.error is None
+    e.set(target="step")
+    assert "not continuous" in e.status

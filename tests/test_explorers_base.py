@@ -1,14 +1,16 @@
-"""The shared explorer helper (explorers/base.py), and a sweep over every registered explorer."""
+"""The shared explorer helper (explorers/base.py); every registered explorer passes tests/test_explorer_contract.py."""
 
 from __future__ import annotations
 
-import re
+import time
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from ipywidgets.widgets.widget import _instances as live_widgets
 
 from dlnotes.explorers import base as ex
+from explorer_checks import live_figures, randomize
 
 
 def _sine(expensive=False):
@@ -227,12 +229,73 @@ def test_randomize_stays_inside_each_control():
     e, _, _ = _sine()
     rng = np.random.default_rng(0)
     for _ in range(50):
-        v = ex.randomize(e, rng)
+        v = randomize(e, rng)
         assert 0.5 <= v["freq"] <= 5 and 1e-4 * 0.999 <= v["lr"] <= 1.0001 and v["kind"] in ("sin", "bad")
 
 
-# --- every explorer the package registers (chapter tests go further: 200 random settings) ---
-REGISTRY = ex.discover()
+def test_animate_runs_one_guarded_frame_per_tick_and_drops_ticks_that_queued_up():
+    e, _, calls = _sine()
+    play, frames, halt = ex.play_button(interval_ms=200), [], []
+    e.animate(play, lambda **values: frames.append(values["freq"]), stop=lambda: bool(halt))
+    play.value += 1
+    assert frames == [1.0] and e.renders >= 2
+    play.playing = True
+    play.value += 1  # arrives right after a frame while playing: queued up, dropped
+    assert len(frames) == 1
+    time.sleep(e.min_tick_gap)
+    play.value += 1
+    assert len(frames) == 2
+    play.value = 0  # the stop button rewinds: not a frame
+    assert len(frames) == 2
+    halt.append(True)
+    time.sleep(e.min_tick_gap)
+    play.value += 1
+    assert not play.playing, "stop() switches playing off"
+
+
+def test_free_figure_has_no_axes_and_no_layout_engine():
+    fig = ex.free_figure(figsize=(2, 1))
+    assert fig.axes == [] and fig.get_layout_engine() is None
+
+
+# --- close() and re-running a cell -------------------------------------------------------------
+def _in_cell(monkeypatch, cell, run):
+    """Pretend the notebook runs ``cell`` (request ``run``), as JupyterLab's execute requests say."""
+    monkeypatch.setattr(ex, "_running_cell", lambda: (cell, run))
+
+
+def test_close_releases_the_widgets_and_the_figure(monkeypatch):
+    widgets, figures = len(live_widgets), live_figures()
+    e, _, _ = _sine()
+    assert len(live_widgets) > widgets and live_figures() == figures + 1
+    e.close()
+    assert e.closed and len(live_widgets) == widgets and live_figures() == figures
+    e.refresh()  # a closed explorer ignores late events
+    e.close()  # closing twice is harmless
+    shown = []
+    monkeypatch.setattr(ex, "display", shown.append)
+    e._ipython_display_()
+    assert "was closed" in shown[0].data, "displaying a closed explorer says what happened"
+
+
+def test_rerunning_a_cell_closes_what_it_built_before_and_only_that(monkeypatch):
+    _in_cell(monkeypatch, "cell A", "run 1")
+    a1, _, _ = _sine()
+    a1_twin, _, _ = _sine()  # two explorers built by one run of a cell both stay
+    _in_cell(monkeypatch, "cell B", "run 2")
+    b, _, _ = _sine()  # another cell showing the same explorer keeps its own
+    assert not (a1.closed or a1_twin.closed or b.closed)
+    _in_cell(monkeypatch, "cell A", "run 3")  # cell A runs again
+    a2, _, _ = _sine()
+    assert a1.closed and a1_twin.closed
+    assert not a2.closed and not b.closed and b.error is None
+
+
+def test_outside_a_notebook_nothing_is_closed_behind_the_callers_back():
+    first, _, _ = _sine()
+    second, _, _ = _sine()
+    assert ex._running_cell() is None
+    assert not first.closed and not second.closed
 
 
 def test_discover_registers_every_explorer_module_under_its_dotted_name():
@@ -241,42 +304,9 @@ def test_discover_registers_every_explorer_module_under_its_dotted_name():
 
     import dlnotes.explorers
 
+    registry = ex.discover()
     modules = {m.name for m in pkgutil.iter_modules(dlnotes.explorers.__path__)}
     assert all(f"dlnotes.explorers.{m}" in sys.modules for m in modules)
-    assert {name.split(".")[1] for name in REGISTRY} == modules - {"base", "blit"}
-    assert all(name.startswith("explorers.") and name.count(".") == 2 for name in REGISTRY)
-    assert "explorers.activations.activation_explorer" in REGISTRY
-
-
-@pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_registered_explorer_builds_and_survives_random_settings(name):
-    before = len(plt.get_fignums())
-    e = REGISTRY[name]()
-    assert e.png.startswith(b"\x89PNG"), f"{name} did not render"
-    assert e.error is None, f"{name} fails on its default settings: {e.error}"
-    if not e.expensive:  # training explorers are exercised by their chapter's tests
-        rng = np.random.default_rng(1)
-        for _ in range(5):
-            ex.randomize(e, rng)
-            assert not e.warnings, f"{name} warned: {e.warnings}"
-    assert len(plt.get_fignums()) == before, f"{name} leaked pyplot figures"
-
-
-@pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_registered_explorer_has_the_collections_look(name):
-    """Fits beside its controls, no text under 9 pt, plain-number ticks, labels short enough to show whole."""
-    from matplotlib.text import Text
-
-    from dlnotes.style import MIN_FONT_PT
-
-    e = REGISTRY[name]()
-    w, h = e.figure.get_size_inches()
-    assert w <= ex.MAX_FIGSIZE[0] and h <= ex.MAX_FIGSIZE[1], f"{name}: figsize {w}x{h} does not fit beside the controls"
-    small = {t.get_text()[:30] for t in e.figure.findobj(Text)
-             if t.get_visible() and t.get_text() and t.get_fontsize() < MIN_FONT_PT}
-    assert not small, f"{name}: text smaller than {MIN_FONT_PT} pt: {sorted(small)}"
-    ticks = [t.get_text() for ax in e.figure.axes for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
-    assert not [t for t in ticks if "1e" in t or "$" in t], f"{name}: scientific tick labels {ticks}"
-    for w in e.controls.values():
-        text = re.sub(r"<[^>]+>", "", w.description)  # a colour swatch is markup, not text
-        assert len(text) <= 30, f"{name}: label {text!r} is too long to show whole; use help="
+    assert {name.split(".")[1] for name in registry} == modules - {"base", "blit"}
+    assert all(name.startswith("explorers.") and name.count(".") == 2 for name in registry)
+    assert "explorers.activations.activation_explorer" in registry

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from dlnotes.explorers.perceptron import decision_line_explorer, learning_rule_explorer
-from explorer_checks import assert_each_control_changes_the_figure, assert_survives_random_settings
-
-
-@pytest.mark.parametrize("factory", [decision_line_explorer, learning_rule_explorer])
-def test_each_control_changes_the_figure(factory):
-    assert_each_control_changes_the_figure(factory)
-
-
-@pytest.mark.parametrize("factory", [decision_line_explorer, learning_rule_explorer])
-def test_explorer_survives_200_random_settings(factory):
-    assert_survives_random_settings(factory)
 
 
 def test_decision_line_counts_right_points_and_says_xor_is_impossible():

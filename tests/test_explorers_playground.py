@@ -1,16 +1,16 @@
-"""Chapter 04 playground: controls change what they should, LR keeps weights, data/architecture restart."""
+"""Chapter 04 playground: controls change what they should, next-step settings keep the weights,
+data / features / architecture restart, the network picture, regression, settings round trip."""
 
 from __future__ import annotations
 
 import time
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dlnotes.explorers.base import REGISTRY, randomize
-from dlnotes.layers import Identity, ReLU, Sigmoid, Tanh
-from dlnotes.explorers.playground import Playground, PlaygroundState, playground
+from dlnotes.explorers.base import REGISTRY
+from dlnotes.explorers.playground import DEFAULTS, Playground, PlaygroundState, playground
+from dlnotes.layers import Dropout, Identity, InputFeatures, ReLU, Sigmoid, Tanh
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +38,10 @@ def test_playground_is_registered_and_starts_clean():
     assert ex.error is None and ex.warnings == [] and ex.png
     assert ex.state.epoch == 0 and ex.state.steps == 0
     assert "epoch 0.0" in ex.status
+    assert isinstance(ex.state.net.layers[0], InputFeatures) and ex.state.net.layers[0].features == ("x1", "x2")
 
 
-def test_play_ticks_train_and_redraw(pg):
+def test_play_ticks_train_and_redraw_and_record_the_cost_of_each_frame(pg):
     pg.set(dataset="circle", hidden_layers=2, neurons=4, activation="tanh", learning_rate=0.1)
     steps, png = pg.state.steps, pg.png
     _tick(pg, 3)
@@ -48,6 +49,10 @@ def test_play_ticks_train_and_redraw(pg):
     assert pg.state.steps > steps and pg.state.epoch == pytest.approx(3.0)
     assert pg.png != png
     assert len(pg.state.history["train_loss"]) == 4 and len(pg.state.history["test_loss"]) == 4
+    cost = pg.frame_costs[-1]
+    assert set(cost) == {"train_ms", "update_ms", "render_ms", "encode_ms", "other_ms", "total_ms"}
+    assert cost["train_ms"] > 0 and cost["encode_ms"] > 0
+    assert cost["total_ms"] == pytest.approx(sum(v for k, v in cost.items() if k != "total_ms"))
 
 
 def test_stopping_the_play_widget_does_not_train(pg):
@@ -67,14 +72,18 @@ def test_ticks_queued_by_a_busy_kernel_are_dropped_while_playing():
     assert ex.state.epoch == pytest.approx(2.0), "a tick that arrives on time trains"
 
 
-def test_step_button_trains_one_frame_and_reset_restarts(pg):
+def test_step_reset_and_new_data_buttons(pg):
     pg.set(dataset="xor")
     pg.buttons["step"].click()
     assert pg.error is None and pg.state.epoch == pytest.approx(1.0)
-    before = _weights(pg)
+    before, split = _weights(pg), pg.state.split
     pg.buttons["reset"].click()
     assert pg.state.steps == 0 and pg.state.epoch == 0
     assert not _same(before, _weights(pg)), "reset draws fresh weights"
+    assert pg.state.split is split, "reset keeps the data"
+    pg.buttons["new_data"].click()
+    assert pg.error is None and pg.state.split is not split
+    assert not np.array_equal(pg.state.split.x_train, split.x_train), "new data is a new draw"
 
 
 def test_playground_learns_the_circle():
@@ -87,30 +96,48 @@ def test_playground_learns_the_circle():
     assert losses[-1] < 0.5 * losses[0]
 
 
+def test_squared_features_make_the_circle_separable_without_a_hidden_layer():
+    acc = {}
+    for squares in (False, True):
+        ex = playground({"hidden_layers": 0, "x1_sq": squares, "x2_sq": squares, "learning_rate": 0.3})
+        _tick(ex, 30)
+        acc[squares] = ex.state.accuracy()[1]
+        assert ex.state.net.sizes == [4 if squares else 2, 2]
+    assert acc[False] < 0.75 < 0.9 < acc[True], acc
+
+
 @pytest.mark.parametrize("name,value,attribute", [
     ("learning_rate", 0.01, lambda s: s.optimizer.lr),
     ("batch_size", 32, lambda s: s.batch_size),
-    ("l2", 0.01, lambda s: s.net.l2),
+    ("reg_rate", 0.01, lambda s: s.net.l2),
+    ("dropout", 0.3, lambda s: [d.rate for d in s.net.layers if isinstance(d, Dropout)][0]),
+    ("optimizer", "Adam", lambda s: type(s.optimizer).__name__),
+    ("regularization", "l1", lambda s: (s.net.l1 > 0, s.net.l2)),
 ])
-def test_mid_training_settings_keep_the_weights(pg, name, value, attribute):
-    pg.set(dataset="moons", hidden_layers=1, neurons=6, activation="relu", learning_rate=0.1, batch_size=10, l2=0.0)
+def test_next_step_settings_keep_the_weights_and_say_so_at_once(pg, name, value, attribute):
+    pg.set(**{**DEFAULTS, "dataset": "moons", "hidden_layers": 1, "neurons": 6, "activation": "relu",
+              "learning_rate": 0.1, "reg_rate": 0.003 if name == "regularization" else 0.0})
     _tick(pg, 2)
     before, steps, png = _weights(pg), pg.state.steps, pg.png
     pg.set(**{name: value})
     assert pg.error is None
-    assert attribute(pg.state) == pytest.approx(value), f"{name} must reach the trainer"
+    expected = (True, 0.0) if name == "regularization" else value
+    assert attribute(pg.state) == pytest.approx(expected), f"{name} must reach the trainer"
     assert _same(before, _weights(pg)), f"changing {name} must keep the weights (as in Playground)"
     assert pg.state.steps == steps and pg.state.epoch > 0
+    assert "applies from the next training step" in pg.status, pg.status
+    assert pg.png != png, "the settings line in the figure shows the change at once"
     _tick(pg)
     assert not _same(before, _weights(pg)), "training continues from the same weights"
+    assert "applies from" not in pg.status
 
 
 @pytest.mark.parametrize("name,value", [
     ("dataset", "spiral"), ("noise", 0.3), ("test_ratio", 0.2),
-    ("hidden_layers", 3), ("neurons", 9), ("activation", "sigmoid"),
+    ("hidden_layers", 3), ("neurons", 9), ("activation", "sigmoid"), ("x1x2", True), ("x1", False),
 ])
-def test_data_and_architecture_changes_restart_training(pg, name, value):
-    pg.set(dataset="circle", noise=0.1, test_ratio=0.5, hidden_layers=2, neurons=4, activation="tanh")
+def test_data_features_and_architecture_changes_restart_training(pg, name, value):
+    pg.set(**DEFAULTS)
     _tick(pg, 2)
     before, split, png = _weights(pg), pg.state.split, pg.png
     pg.play.playing = True
@@ -124,42 +151,155 @@ def test_data_and_architecture_changes_restart_training(pg, name, value):
         assert pg.state.split is not split
     else:
         assert pg.state.split is split, "an architecture change keeps the data"
-        assert not _same(before, _weights(pg))
 
 
 def test_architecture_controls_shape_the_network(pg):
-    pg.set(dataset="spiral3", hidden_layers=3, neurons=7, activation="sigmoid")
+    pg.set(**{**DEFAULTS, "dataset": "spiral3", "hidden_layers": 3, "neurons": 7, "activation": "sigmoid",
+              "sin_x1": True, "dropout": 0.2})
     net = pg.state.net
-    assert net.sizes == [2, 7, 7, 7, 3], "3-class spiral needs 3 softmax outputs"
+    assert net.sizes == [3, 7, 7, 7, 3], "3 features in, 3-class spiral needs 3 softmax outputs"
+    assert net.layers[0].features == ("x1", "x2", "sin(pi*x1)")
     assert sum(isinstance(layer, Sigmoid) for layer in net.layers) == 3
+    assert [d.rate for d in net.layers if isinstance(d, Dropout)] == [0.2] * 3
     pg.set(hidden_layers=0)
-    assert pg.state.net.sizes == [2, 3] and pg.error is None
-    assert "no hidden layer" in pg.view.neur_title.get_text()
+    assert pg.state.net.sizes == [3, 3] and pg.error is None
     for label, cls in {"relu": ReLU, "tanh": Tanh, "identity": Identity}.items():
         pg.set(hidden_layers=1, activation=label)
-        assert isinstance(pg.state.net.layers[1], cls)
+        assert isinstance(pg.state.net.layers[2], cls)
 
 
-def test_split_follows_the_test_share_and_noise(pg):
-    pg.set(dataset="gaussian", test_ratio=0.2, noise=0.0)
-    s = pg.state.split
-    assert len(s.x_test) == round(0.2 * (len(s.x_train) + len(s.x_test)))
-    spread = np.std(s.x_train)
-    pg.set(noise=0.5)
-    assert np.std(pg.state.split.x_train) > spread
+def test_network_picture_has_a_tile_per_neuron_and_a_line_per_weight(pg):
+    pg.set(**{**DEFAULTS, "hidden_layers": 2, "neurons": 5, "x1_sq": True})
+    _tick(pg)
+    picture = pg.view.network
+    assert picture.sizes == (3, 5, 5, 2)
+    assert len(picture.lines.get_segments()) == 3 * 5 + 5 * 5 + 5 * 2
+    widths = np.asarray(picture.lines.get_linewidths())
+    w = np.concatenate([W.ravel() for W in pg.state.weights()])
+    assert np.all(np.diff(widths[np.argsort(np.abs(w))]) >= -1e-12), "thicker line, larger |weight|"
+    colors = picture.lines.get_colors()
+    assert np.all((colors[:, 2] > colors[:, 0]) == (w > 0)), "blue positive, orange negative"
+    state = pg.state
+    state.net.layers[1].params["b"][:] = [-3, 3, 0, 0, 0]  # first hidden layer's biases
+    pg.refresh()
+    T, b = picture.tile, max(3, picture.tile // 5)
+    for i, (blue, orange) in enumerate(((False, True), (True, False))):
+        r, q = picture.positions[1][i]
+        corner = picture.canvas[r + T - b + 1, q + 1, :3].astype(int)
+        assert (corner[2] > corner[0]) == blue and (corner[0] > corner[2]) == orange, "the bias square's colour"
 
 
-def test_seed_points_work_in_the_playground(pg):
-    pg.set(dataset="seed8", test_ratio=0.5, hidden_layers=1, neurons=4, activation="sigmoid", learning_rate=1.0)
-    assert len(pg.state.split.x_train) + len(pg.state.split.x_test) == 8
-    _tick(pg, 5)
-    assert pg.error is None and pg.warnings == []
-    assert np.all(np.abs(pg.state.x_train) <= 1.0 + 1e-9), "inputs are scaled to [-1, 1]"
+def test_l1_zeroes_weights_exactly_and_the_picture_shows_it():
+    ex = playground({"regularization": "l1", "reg_rate": 0.03, "learning_rate": 0.3, "neurons": 8})
+    _tick(ex, 15)
+    w = np.concatenate([W.ravel() for W in ex.state.weights()])
+    zeros = int(np.sum(w == 0))
+    assert zeros > len(w) // 4, f"L1 by soft-thresholding gives exact zeros, got {zeros} of {len(w)}"
+    assert ex.view.readout.get_text().endswith(f"\n{zeros}/{len(w)}")
+    assert ex.view.readout_labels.get_text().endswith("weights = 0")
+    alpha = ex.view.network.lines.get_colors()[:, 3]
+    assert np.all(alpha[w == 0] == 0) and np.all(np.asarray(ex.view.network.lines.get_linewidths())[w == 0] == 0)
+
+
+def test_large_picture_shows_the_chosen_neuron_and_follows_the_architecture(pg):
+    pg.set(**{**DEFAULTS, "hidden_layers": 2, "neurons": 3})
+    dd = pg.controls["picture"]
+    values = [v for _, v in dd.options]
+    assert values == ["output", "0:0", "0:1", "1:0", "1:1", "1:2", "2:0", "2:1", "2:2"]
+    png = pg.png
+    pg.set(picture="2:1")
+    assert pg.error is None and pg.png != png and pg.view.network.marker.get_visible()
+    assert "layer 2, neuron 2" in pg.view.map_title.get_text()
+    pg.set(hidden_layers=1)
+    assert dd.value == "output" and "2:1" not in [v for _, v in dd.options], "a neuron that is gone is not offered"
+    assert not pg.view.network.marker.get_visible()
+
+
+def test_classes_get_a_legend_and_regression_none(pg):
+    for dataset, k in (("circle", None), ("spiral3", 3), ("spiral4", 4), ("blobs5", 5), ("plane", None)):
+        pg.set(**{**DEFAULTS, "dataset": dataset})
+        legend = pg.view.boundary.legend
+        assert (legend is None) if k is None else len(legend.get_texts()) == k, dataset
+
+
+def test_regression_trains_a_continuous_output_with_squared_error():
+    ex = playground({"dataset": "multi_gaussian", "hidden_layers": 2, "neurons": 8, "optimizer": "Adam",
+                     "learning_rate": 0.01})
+    assert ex.state.net.sizes[-1] == 1 and type(ex.state.net.loss_layer).__name__ == "MSELoss"
+    first = ex.state.history["train_loss"][0]
+    _tick(ex, 30)
+    assert ex.state.history["train_loss"][-1] < 0.5 * first
+    assert "squared error" in ex.status and "accuracy" not in ex.status
+    png = ex.png
+    ex.set(discretize=True)
+    assert ex.png != png and ex.error is None
+
+
+def test_controls_without_effect_are_disabled(pg):
+    pg.set(**{**DEFAULTS, "regularization": "none"})
+    assert pg.controls["reg_rate"].disabled
+    pg.set(regularization="l2")
+    assert not pg.controls["reg_rate"].disabled
+    pg.set(hidden_layers=0)
+    assert all(pg.controls[n].disabled for n in ("neurons", "activation", "dropout"))
+    pg.set(hidden_layers=2)
+    assert not any(pg.controls[n].disabled for n in ("neurons", "activation", "dropout"))
+
+
+def test_no_feature_on_uses_x1_and_says_so(pg):
+    pg.set(**{**DEFAULTS, "x1": False, "x2": False})
+    assert pg.error is None and pg.state.net.layers[0].features == ("x1",)
+    assert "No input feature is on" in pg.status
+
+
+def test_view_controls_change_only_the_picture(pg):
+    pg.set(**DEFAULTS)
+    _tick(pg, 2)
+    weights = _weights(pg)
+    for name, value in (("show_test", False), ("discretize", True)):
+        png = pg.png
+        pg.set(**{name: value})
+        assert pg.png != png and _same(weights, _weights(pg)), name
+    assert not pg.view.boundary.test_points.get_visible()
+
+
+def test_settings_round_trip_rebuilds_the_same_playground():
+    ex = playground({"dataset": "spiral3", "hidden_layers": 3, "neurons": 6, "activation": "relu", "x1x2": True,
+                     "optimizer": "Adam", "learning_rate": 0.01, "dropout": 0.1, "picture": "1:2"})
+    ex.buttons["reset"].click()
+    ex.buttons["new_data"].click()
+    saved = ex.settings()
+    assert saved["picture"] == "1:2" and saved["seed"] == 1
+    twin = playground(saved)
+    assert twin.settings() == saved
+    np.testing.assert_array_equal(twin.state.split.x_train, ex.state.split.x_train)
+    assert _same(_weights(twin), _weights(ex)), "the same starting weights"
+    _tick(ex, 3)
+    _tick(twin, 3)
+    assert _same(_weights(twin), _weights(ex)), "and the same training"
+
+
+def test_bad_settings_are_clear_errors():
+    with pytest.raises(ValueError, match=r"unknown setting\(s\) \['speed'\]"):
+        playground({"speed": 3})
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        playground({"dataset": "mnist"})
+    with pytest.raises(ValueError, match=r"hidden_layers must be in \[0, 6\], got 7"):
+        playground({"hidden_layers": 7})
+    with pytest.raises(TypeError, match="x1 must be True or False"):
+        playground({"x1": "yes"})
+    with pytest.raises(ValueError, match=r"reg_rate must be one of \[0.0, 0.0001"):
+        playground({"reg_rate": 0.005})
+    with pytest.raises(ValueError, match="picture must be 'output' or 'column:neuron'"):
+        playground({"picture": "neuron 3"})
+    state = PlaygroundState()
+    with pytest.raises(ValueError, match="activation must be one of"):
+        state.configure(activation="swish")
 
 
 def test_a_huge_learning_rate_diverges_with_a_readable_message():
     ex = playground()
-    ex.set(dataset="circle", activation="relu", hidden_layers=4, neurons=16, learning_rate=3.0, batch_size=1)
+    ex.set(dataset="circle", activation="relu", hidden_layers=4, neurons=16, learning_rate=10.0, batch_size=1)
     _tick(ex, 30)
     assert ex.state.diverged
     assert ex.error is None and ex.warnings == [], "divergence is reported, not raised or warned"
@@ -170,53 +310,3 @@ def test_a_huge_learning_rate_diverges_with_a_readable_message():
     ex.set(learning_rate=0.01)
     ex.buttons["reset"].click()
     assert not ex.state.diverged and "diverged" not in ex.status
-
-
-def test_every_control_changes_the_picture(pg):
-    pg.set(dataset="circle", noise=0.1, test_ratio=0.5, hidden_layers=2, neurons=4, activation="tanh",
-           learning_rate=0.1, batch_size=10, l2=0.0)
-    _tick(pg, 2)
-    new = {"dataset": "moons", "noise": 0.25, "test_ratio": 0.7, "hidden_layers": 1, "neurons": 12,
-           "activation": "relu", "learning_rate": 1.0, "batch_size": 3, "l2": 0.1}
-    for name, value in new.items():
-        png = pg.png
-        pg.set(**{name: value})
-        if name in ("learning_rate", "batch_size", "l2"):  # they act on the next frames
-            _tick(pg)
-        assert pg.error is None and pg.png != png, name
-
-
-def test_blitted_frames_match_a_full_redraw(pg):
-    pg.set(dataset="xor", hidden_layers=2, neurons=5)
-    _tick(pg, 2)
-    fast = pg.png
-    pg.blitter.stale = True
-    pg.refresh()
-    assert pg.png == fast, "the cached background must not leave stale pixels"
-
-
-def test_200_random_control_sequences_raise_nothing_and_leak_no_figures():
-    before = len(plt.get_fignums())
-    ex = playground()
-    rng = np.random.default_rng(4)
-    for _ in range(200):
-        randomize(ex, rng)
-        assert ex.error is None, ex.error
-        action = rng.integers(4)
-        if action == 0:
-            _tick(ex, int(rng.integers(1, 3)))
-        elif action == 1:
-            ex.buttons["step"].click()
-        elif action == 2:
-            ex.buttons["reset"].click()
-        assert ex.error is None, ex.error
-        assert ex.warnings == [], ex.warnings
-    assert len(plt.get_fignums()) == before
-
-
-def test_state_rejects_unknown_settings_clearly():
-    state = PlaygroundState()
-    with pytest.raises(ValueError, match="dataset"):
-        state.configure(dataset="mnist")
-    with pytest.raises(ValueError, match="hidden layers"):
-        state.configure(hidden_layers=7)

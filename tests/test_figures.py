@@ -61,8 +61,39 @@ def test_probability_image_colours_class_0_orange_undecided_white_and_class_1_bl
     np.testing.assert_allclose(F.probability_image(np.column_stack([1 - p1, p1]), (2, 2)), rgb)
     three = F.probability_image(np.eye(3)[[0, 1, 2, 2]], (2, 2))
     assert three[1, 0, 1] > three[1, 0, 0], "class 2 is green"
-    with pytest.raises(ValueError, match="at most 3 classes"):
-        F.probability_image(np.full((4, 5), 0.2), (2, 2))
+    five = F.probability_image(np.eye(5)[[3, 4, 0, 0]], (2, 2))
+    np.testing.assert_allclose(five[0, 0], 0.35 + 0.65 * CLASS_COLORS[3], err_msg="a sure class 3 is purple")
+    with pytest.raises(ValueError, match="at most 5 classes"):
+        F.probability_image(np.full((4, 6), 1 / 6), (2, 2))
+
+
+def test_discrete_output_shows_each_pixels_class_in_full_colour():
+    p = np.array([[0.6, 0.4], [0.45, 0.55], [0.9, 0.1], [0.0, 1.0]])
+    rgb = F.probability_image(p, (2, 2), discrete=True)
+    np.testing.assert_allclose(rgb[0, 0], rgb[1, 0], err_msg="0.6 and 0.9 for class 0 look the same")
+    np.testing.assert_allclose(rgb[0, 1], rgb[1, 1])
+    values = F.value_image(np.array([-0.2, 0.0, 0.7, 3.0]), (2, 2))
+    assert values[0, 0, 0] > values[0, 0, 2] and values[1, 1, 2] > values[1, 1, 0], "negative orange, positive blue"
+    np.testing.assert_allclose(F.value_image(np.array([-0.2, -1.0]), (1, 2), discrete=True)[0, 0],
+                               F.value_image(np.array([-1.0]), (1, 1))[0, 0])
+
+
+@pytest.mark.parametrize("K", [2, 3, 5])
+def test_boundary_lines_run_where_the_most_probable_class_changes(K):
+    extent, G = (-1.0, 1.0, -1.0, 1.0), 41
+    grid = F.plane_grid(extent, G)
+    centres = np.column_stack([np.cos(2 * np.pi * np.arange(K) / K), np.sin(2 * np.pi * np.arange(K) / K)])
+    logits = -4 * ((grid[:, None, :] - centres[None]) ** 2).sum(-1)
+    p = np.exp(logits - logits.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    lines = F.boundary_lines(p, extent, G)
+    assert lines, "there is a boundary"
+    pts = np.vstack(lines)
+    # on a boundary the two most probable classes tie (up to the grid's linear interpolation)
+    q = np.exp(-4 * ((pts[:, None, :] - centres[None]) ** 2).sum(-1))
+    top2 = np.sort(q / q.sum(1, keepdims=True), axis=1)[:, -2:]
+    assert np.max(top2[:, 1] - top2[:, 0]) < 0.1
+    assert F.boundary_lines(np.full((G * G, K), 1 / K) * [1] + np.eye(K)[0] * 0.01, extent, G) == []
 
 
 def test_decision_boundary_covers_the_points_and_follows_the_classifier():
@@ -77,6 +108,15 @@ def test_decision_boundary_covers_the_points_and_follows_the_classifier():
     assert img[10, 0, 0] > img[10, 0, 2] and img[10, -1, 2] > img[10, -1, 0], "left orange, right blue"
     np.testing.assert_allclose(b.train_points.get_facecolors()[:, :3], CLASS_COLORS[[0, 1]])
     assert len(b.test_points.get_offsets()) == 0
+    assert b.lines.get_segments() == [] and b.legend is None, "lines and legend only when asked for"
+    b.contours = True
+    b.show((b.grid[:, 0] > 0.5).astype(float))
+    (seg,) = b.lines.get_segments()
+    assert np.all(np.abs(seg[:, 0] - 0.5) < 0.25), "a vertical line near x = 0.5"
+    b.set_legend(3)
+    assert [t.get_text() for t in b.legend.get_texts()] == ["class 0", "class 1", "class 2"]
+    b.set_legend(None)
+    assert b.legend is None and ax.get_legend() is None
 
 
 def test_plane_grid_runs_x_fastest_as_imshow_draws_it():
@@ -157,3 +197,10 @@ def test_feature_map_grid_shows_the_input_then_channels_per_layer():
     assert len(axes[0, 3].images) == 1 and not axes[1, 3].images, "pool1 has only 2 channels"
     with pytest.raises(ValueError, match="rows of axes"):
         F.plot_feature_maps(axes[:1], np.zeros((8, 8)), maps)
+
+
+def test_unscaled_mosaic_keeps_pixel_values_so_images_compare():
+    images = np.stack([np.full((2, 2), 0.2), np.full((2, 2), 0.9)], axis=-1)
+    tiles = F.mosaic(images, cols=2, scale=False)
+    np.testing.assert_allclose(tiles[:, :2], 0.2)
+    np.testing.assert_allclose(tiles[:, 3:], 0.9)

@@ -17,6 +17,7 @@ from dlnotes.functions import (
     d_cross_entropy_with_logits,
     d_mse,
     log_softmax,
+    logit_gradients,
     mse,
     numerical_gradient,
     one_hot,
@@ -165,6 +166,26 @@ def test_mse_gradient_matches_numerical_and_tape():
     value, (tg,) = _tape_grad(lambda v: 0.5 * tf.reduce_sum((v - t) ** 2) / 4, y)
     assert np.isclose(value, mse(y, t), rtol=1e-12)
     assert relative_error(g, tg) < 1e-7
+
+
+def test_logit_gradients_match_numerical_and_tape():
+    a = np.array([-9.0, -3.0, 0.0, 2.5])
+    y, ce, ms = logit_gradients(a)
+    assert np.allclose(y, sigmoid(a), rtol=1e-15)
+    ce_loss = lambda v: np.sum(np.logaddexp(0.0, -v))                      # -log sigmoid(a), target 1
+    ms_loss = lambda v: np.sum(0.5 * (sigmoid(v) - 1.0) ** 2)
+    assert relative_error(ce, numerical_gradient(ce_loss, a.copy())) < 1e-7
+    assert relative_error(ms, numerical_gradient(ms_loss, a.copy())) < 1e-7
+    _, (tce,) = _tape_grad(lambda v: tf.reduce_sum(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(v),
+                                                                                          logits=v)), a)
+    _, (tms,) = _tape_grad(lambda v: tf.reduce_sum(0.5 * (tf.sigmoid(v) - 1.0) ** 2), a)
+    assert relative_error(ce, tce) < 1e-7 and relative_error(ms, tms) < 1e-7
+
+
+def test_cross_entropy_pushes_a_confidently_wrong_logit_harder_than_mse():
+    with strict():
+        _, ce, ms = logit_gradients(-10.0)
+    assert abs(ce) > 0.99 and abs(ms) < 1e-4
 
 
 # --- losses ---------------------------------------------------------------------------------------

@@ -144,3 +144,35 @@ def test_make_keras_optimizer_builds_each_named_optimizer():
     with pytest.raises(ValueError, match=r"name must be one of \['adam', 'rmsprop', 'sgd'\]"):
         km.make_keras_optimizer("Momentum", 0.01)  # a numpy optimiser's name (dlnotes.optimizers.OPTIMIZERS)
 
+
+# --- chapter 11: recurrent networks reading MNIST row by row ---------------------------------
+@pytest.mark.parametrize("cell, layer", [("simple_rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")])
+def test_rnn_reads_28_rows_of_28_pixels_and_has_the_documented_parameters(cell, layer):
+    rows = km.layer_table(km.rnn(cell, 32))
+    assert [(r[1], r[2]) for r in rows] == [("Reshape", (28, 28)), (layer, (32,)), ("Dense", (10,))]
+    assert sum(r[3] for r in rows) == km.rnn_params(cell, 32)
+    assert km.rnn(cell, 32, input_shape=(28, 20, 1)).count_params() == km.rnn_params(cell, 32, input_dim=20)
+
+
+def test_rnn_parameter_counts_do_not_depend_on_the_number_of_steps():
+    assert km.rnn_params("lstm", 128) == 81674 and km.rnn_params("simple_rnn", 128) == 21386
+    assert km.rnn("lstm", 16, input_shape=(7, 28, 1)).count_params() == km.rnn("lstm", 16).count_params()
+    with pytest.raises(ValueError, match="cell must be one of"):
+        km.rnn("rnn")
+
+
+def test_clipnorm_is_a_setting_that_leaves_older_run_keys_alone():
+    assert "clipnorm" not in km.RunConfig().as_dict(), "runs cached before clipnorm existed keep their keys"
+    assert km.LSTM_RECIPE.as_dict()["clipnorm"] == 1.0 and km.LSTM_RECIPE.label().endswith("clip1")
+    assert km.RunConfig(clipnorm=2) == km.RunConfig(clipnorm=2.0)
+    with pytest.raises(ValueError, match="clipnorm"):
+        km.RunConfig(clipnorm=0)
+
+
+def test_lstm_reading_mnist_rows_learns_in_smoke_mode(shared_data):
+    from dlnotes.data import load_mnist
+
+    images = km.prepare(*load_mnist(), n_train=2048, n_val=256, n_test=2000, flatten=False, seed=0)
+    _, result = km.train(km.LSTM_RECIPE.replace(epochs=2, batch_size=32), images, seed=0)
+    assert result["test_accuracy"] > 0.5, f"chance is 0.1; the LSTM should learn, got {result['test_accuracy']:.3f}"
+    assert result["params"] == 81674

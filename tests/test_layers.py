@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from dlnotes.functions import numerical_gradient, relative_error, softmax
-from dlnotes.layers import Affine, BatchNorm, Dropout, Identity, Layer, ReLU, Sigmoid, SoftmaxWithLoss, Tanh
+from dlnotes.layers import (INPUT_FEATURES, Affine, BatchNorm, Dropout, Identity, InputFeatures, Layer, MSELoss, ReLU,
+                            Sigmoid, SoftmaxWithLoss, Tanh)
 
 tf = pytest.importorskip("tensorflow")
 
@@ -186,8 +187,77 @@ def test_softmax_with_loss_rejects_bad_targets_clearly():
         layer.forward(np.zeros((2, 3)))
 
 
+# --- the playground's input features and squared-error loss ------------------------------------
+TF_FEATURES = {
+    "x1": lambda a, b: a, "x2": lambda a, b: b, "x1^2": lambda a, b: a * a, "x2^2": lambda a, b: b * b,
+    "x1*x2": lambda a, b: a * b, "sin(pi*x1)": lambda a, b: tf.sin(np.pi * a),
+    "sin(pi*x2)": lambda a, b: tf.sin(np.pi * b),
+}
+
+
+@pytest.mark.parametrize("features", [tuple(INPUT_FEATURES), ("x1^2", "x2^2"), ("sin(pi*x2)", "x1*x2", "x1")])
+def test_input_features_backward_matches_numerical_gradient_and_tape(features):
+    assert set(TF_FEATURES) == set(INPUT_FEATURES)
+    rng = np.random.default_rng(len(features))
+    x, dout = rng.uniform(-1, 1, size=(6, 2)), rng.normal(size=(6, len(features)))
+    layer = InputFeatures(features)
+    y = layer.forward(x)
+    dx = layer.backward(dout)
+    assert y.shape == (6, len(features)) and dx.shape == x.shape and layer.params == {}
+    num = numerical_gradient(lambda _: np.sum(InputFeatures(features).forward(x) * dout), x)
+    (tape,) = _tape_grads(lambda x_: tf.reduce_sum(
+        tf.stack([TF_FEATURES[f](x_[:, 0], x_[:, 1]) for f in features], axis=1) * dout), x)
+    assert relative_error(dx, num, NUM_FLOOR) < TOL, "analytic vs numerical"
+    assert relative_error(dx, tape) < TOL, "analytic vs GradientTape"
+    ty = tf.stack([TF_FEATURES[f](tf.constant(x[:, 0]), tf.constant(x[:, 1])) for f in features], axis=1)
+    assert relative_error(y, ty.numpy()) < 1e-12
+
+
+def test_input_features_make_the_circle_linear():
+    x = np.array([[0.3, 0.4], [-0.6, 0.8], [0.0, -1.0]])
+    y = InputFeatures(["x1^2", "x2^2"]).forward(x)
+    np.testing.assert_allclose(y.sum(axis=1), [0.25, 1.0, 1.0])  # r² = x1² + x2²: one weighted sum
+
+
+def test_input_features_reject_bad_names_and_shapes():
+    with pytest.raises(ValueError, match=r"features\[1\] must be one of"):
+        InputFeatures(["x1", "x3"])
+    with pytest.raises(TypeError, match="features must be a list"):
+        InputFeatures("x1")
+    with pytest.raises(ValueError, match="must not repeat"):
+        InputFeatures(["x1", "x1"])
+    with pytest.raises(ValueError, match=r"x must be points of shape \(N, 2\), got shape \(4, 3\)"):
+        InputFeatures().forward(np.zeros((4, 3)))
+
+
+@pytest.mark.parametrize("K", [1, 3])
+def test_mse_loss_backward_matches_numerical_gradient_and_tape(K):
+    rng = np.random.default_rng(K)
+    x, t = rng.normal(size=(5, K)), rng.normal(size=(5, K))
+    layer = MSELoss()
+    loss = layer.forward(x, t)
+    dx = layer.backward(1.0)
+    num = numerical_gradient(lambda _: MSELoss().forward(x, t), x)
+    xt = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        tl = 0.5 * tf.reduce_sum((xt - t) ** 2) / 5
+    assert abs(loss - float(tl)) < 1e-12
+    assert relative_error(dx, num, NUM_FLOOR) < TOL
+    assert relative_error(dx, tape.gradient(tl, xt).numpy()) < TOL
+    if K == 1:
+        assert MSELoss().forward(x, t[:, 0]) == pytest.approx(loss), "one output: targets (N,) are fine"
+
+
+def test_mse_loss_rejects_bad_targets_clearly():
+    with pytest.raises(ValueError, match=r"t must be .*shape \(3, 2\)"):
+        MSELoss().forward(np.zeros((3, 2)), np.zeros(3))
+    with pytest.raises(TypeError, match="targets"):
+        MSELoss().forward(np.zeros((3, 1)))
+
+
 def test_every_layer_shares_the_interface():
-    for layer in [Affine(np.zeros((2, 2)), np.zeros(2)), ReLU(), Sigmoid(), Tanh(), Identity()]:
+    for layer in [Affine(np.zeros((2, 2)), np.zeros(2)), ReLU(), Sigmoid(), Tanh(), Identity(), InputFeatures(),
+                  MSELoss()]:
         assert isinstance(layer, Layer)
         assert set(layer.params) == set(layer.grads)
 

@@ -13,7 +13,8 @@ Every local file is checked against known sha256 sums before it is used. Each fa
 raises a :class:`DatasetError` subclass whose message says what to do.
 
 Toy generators return a :class:`Split` of float arrays ``x`` (N, 2) and integer
-labels ``y`` (N,), seeded so a notebook gives the same numbers on every run;
+labels ``y`` (N,) — or, for the regression sets :func:`plane` and :func:`multi_gaussian`,
+float targets ``y`` (N,) — seeded so a notebook gives the same numbers on every run;
 :func:`overfitting_data` is chapter 05's small noisy set. :func:`load_image` gives a grey
 photo (bundled with matplotlib) or an MNIST digit for the convolution chapter.
 """
@@ -41,8 +42,10 @@ __all__ = [
     "DatasetOfflineError",
     "GATES",
     "SEED_POINTS",
+    "REGRESSION_DATASETS",
     "Split",
     "TOY_DATASETS",
+    "blobs",
     "circle",
     "gaussian",
     "load_fashion_mnist",
@@ -51,7 +54,9 @@ __all__ = [
     "make_toy",
     "mnist_available",
     "moons",
+    "multi_gaussian",
     "overfitting_data",
+    "plane",
     "seed_points",
     "spiral",
     "truth_table",
@@ -307,7 +312,8 @@ def seed_points():
 
 @dataclass(frozen=True)
 class Split:
-    """A train/test split: x_* (N, 2) float, y_* (N,) int labels."""
+    """A train/test split: inputs x_* and targets y_* (the 2-D toy sets: x (N, 2) float, y (N,) int labels,
+    or float targets for a regression set)."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -315,8 +321,15 @@ class Split:
     y_test: np.ndarray
 
     @property
+    def regression(self) -> bool:
+        """True when the targets are real numbers (float y), not class labels."""
+        return self.y_train.dtype.kind == "f"
+
+    @property
     def num_classes(self) -> int:
-        """Number of classes (max label + 1 over both parts)."""
+        """Number of classes (max label + 1 over both parts); 0 for a regression set."""
+        if self.regression:
+            return 0
         return int(max(self.y_train.max(initial=0), self.y_test.max(initial=0))) + 1
 
 
@@ -390,6 +403,41 @@ def moons(n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
     return _split(x, y, test_ratio, rng)
 
 
+def blobs(n=300, noise=0.1, *, classes=5, test_ratio=0.5, seed=0) -> Split:
+    """``classes`` Gaussian blobs (label k) with centres evenly spaced on a circle of radius 0.65."""
+    n, noise, test_ratio, rng = _check("blobs", n, noise, test_ratio, seed)
+    classes = checks.integer(classes, "classes", "blobs", minimum=2)
+    y = np.arange(n) % classes
+    angle = 2 * np.pi * y / classes + np.pi / 2
+    x = 0.65 * np.column_stack([np.cos(angle), np.sin(angle)]) + (0.12 + noise) * rng.normal(size=(n, 2))
+    return _split(x, y, test_ratio, rng)
+
+
+def plane(n=300, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
+    """Regression: points uniform in [-1, 1]^2, target (x1 + x2) / 2 (in [-1, 1]) of the point before
+    ``noise`` (times a uniform draw in [-1, 1]) moves it, as in TensorFlow Playground's "plane"."""
+    n, noise, test_ratio, rng = _check("plane", n, noise, test_ratio, seed)
+    x = rng.uniform(-1, 1, size=(n, 2))
+    y = (x[:, 0] + x[:, 1]) / 2
+    return _split(x + noise * rng.uniform(-1, 1, size=(n, 2)), y, test_ratio, rng)
+
+
+MULTI_GAUSSIAN_CENTRES = np.array([[-0.6, 0.6, 1], [0.0, 0.6, -1], [0.6, 0.6, 1], [-0.6, -0.6, -1],
+                                   [0.0, -0.6, 1], [0.6, -0.6, -1]])
+"""(x1, x2, sign) of the six bumps of :func:`multi_gaussian`."""
+
+
+def multi_gaussian(n=300, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
+    """Regression: points uniform in [-1, 1]^2, target a sum of six ±1 Gaussian bumps (width 0.25),
+    clipped to [-1, 1], of the point before ``noise`` moves it (TensorFlow Playground's "multi-Gaussian")."""
+    n, noise, test_ratio, rng = _check("multi_gaussian", n, noise, test_ratio, seed)
+    x = rng.uniform(-1, 1, size=(n, 2))
+    c = MULTI_GAUSSIAN_CENTRES
+    d2 = (x[:, None, 0] - c[None, :, 0]) ** 2 + (x[:, None, 1] - c[None, :, 1]) ** 2
+    y = np.clip(np.exp(-d2 / (2 * 0.25**2)) @ c[:, 2], -1.0, 1.0)
+    return _split(x + noise * rng.uniform(-1, 1, size=(n, 2)), y, test_ratio, rng)
+
+
 def _seed8(n=8, noise=0.0, *, test_ratio=0.0, seed=0) -> Split:
     _, noise, test_ratio, rng = _check("seed8", 8, noise, test_ratio, seed)
     x, y = seed_points()
@@ -403,14 +451,39 @@ TOY_DATASETS = {
     "gaussian": gaussian,
     "spiral": spiral,
     "spiral3": lambda n=300, noise=0.1, **kw: spiral(n, noise, classes=3, **kw),
+    "spiral4": lambda n=300, noise=0.1, **kw: spiral(n, noise, classes=4, **kw),
+    "blobs5": lambda n=300, noise=0.1, **kw: blobs(n, noise, classes=5, **kw),
     "moons": moons,
     "seed8": _seed8,
+    "plane": plane,
+    "multi_gaussian": multi_gaussian,
 }
 """Name -> generator(n, noise, *, test_ratio, seed) for the 2-D playground data sets."""
 
+REGRESSION_DATASETS = ("plane", "multi_gaussian")
+"""The toy sets whose targets are real numbers (regression), not classes."""
+
+
+def sine_windows(n=2000, steps=20, noise=0.1, *, test_ratio=0.25, seed=0) -> Split:
+    """Noisy sine waves and the value that comes next: a sequence task where order matters (chapter 11).
+
+    Each sample is a sine of random amplitude (0.5-1), frequency (0.03-0.12 cycles per step)
+    and phase, observed for ``steps`` steps with Gaussian ``noise``: x (n, steps, 1). The
+    target y (n,) is the wave's next value, without noise.
+    """
+    n, noise, test_ratio, rng = _check("sine_windows", n, noise, test_ratio, seed)
+    steps = checks.integer(steps, "steps", "sine_windows", minimum=2)
+    amplitude = rng.uniform(0.5, 1.0, (n, 1))
+    frequency = rng.uniform(0.03, 0.12, (n, 1))
+    phase = rng.uniform(0, 2 * np.pi, (n, 1))
+    wave = amplitude * np.sin(2 * np.pi * frequency * np.arange(steps + 1) + phase)  # (n, steps + 1)
+    x = wave[:, :-1] + noise * rng.normal(size=(n, steps))
+    return _split(x[:, :, None], wave[:, -1], test_ratio, rng)
+
 
 def make_toy(name: str, n=200, noise=0.1, *, test_ratio=0.5, seed=0) -> Split:
-    """Build a toy set by name: circle, xor, gaussian, spiral, spiral3, moons, seed8."""
+    """Build a toy set by name: circle, xor, gaussian, spiral, spiral3, spiral4, blobs5, moons, seed8
+    (classes) or plane, multi_gaussian (regression)."""
     checks.choice(name, "name", sorted(TOY_DATASETS), "make_toy")
     return TOY_DATASETS[name](n, noise, test_ratio=test_ratio, seed=seed)
 

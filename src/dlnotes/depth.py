@@ -6,7 +6,9 @@ experiment behind two chapters:
 - chapter 02: the gradient norm that reaches each layer, :func:`chain_gradients`
   (through sigmoids it vanishes, 梯度消失; through ReLU with He weights it does not);
 - chapter 05: every layer's activations and weight gradients for an initialiser,
-  :func:`layer_statistics` (the initialiser explorer draws them as histograms).
+  :func:`layer_statistics` (the initialiser explorer draws them as histograms);
+- chapter 11: a recurrent network unrolled in time is such a chain with one shared W
+  (:mod:`dlnotes.rnn`); :func:`verdict` names what a ratio of gradients means in both.
 
 Both run :func:`chain_backward`, backpropagation by hand one layer at a time. Chapter 02's
 other point about depth is here too: without activations a stack of linear layers is one
@@ -23,7 +25,11 @@ from dlnotes import checks
 from dlnotes.functions import ACTIVATIONS
 from dlnotes.initializers import initialize
 
-__all__ = ["ChainPass", "chain_backward", "chain_gradients", "collapse_linear", "forward_linear", "layer_statistics"]
+__all__ = ["ChainPass", "chain_backward", "chain_gradients", "collapse_linear", "forward_linear", "layer_statistics",
+           "verdict"]
+
+VANISHING, EXPLODING = 1e-3, 1e3
+"""Below / above these, the gradient at the first layer (or step) over the one at the last is called vanishing / exploding."""
 
 
 # --- stacked linear layers collapse into one ----------------------------------------------------
@@ -141,3 +147,10 @@ def layer_statistics(initializer: str, activation: str, depth: int, width: int =
     upstream = rng.normal(size=(n, width)) / n
     result = chain_backward(x, weights, activation, upstream)
     return result.activations, result.grads
+
+
+def verdict(ratio: float) -> str:
+    """"vanishing", "exploding" or "reaches": ``ratio`` is the gradient at the first layer (or time step) over the last."""
+    if ratio < VANISHING:
+        return "vanishing"
+    return "exploding" if ratio > EXPLODING else "reaches"

@@ -95,6 +95,8 @@ def feature_maps(model, images, layers=None) -> dict:
 
     names = list(layers) if layers is not None else [l.name for l in model.layers if len(l.output.shape) == 4]
     probe = keras.Model(model.inputs, [model.get_layer(n).output for n in names])
-    outs = probe.predict(np.asarray(images, dtype=np.float32), verbose=0)
+    # A direct call, not predict(): predict traces a new function for every probe model, and
+    # TensorFlow warns about retracing once an explorer cell has been run five times.
+    outs = probe([np.asarray(images, dtype=np.float32)], training=False)
     outs = outs if isinstance(outs, (list, tuple)) else [outs]
-    return {n: np.asarray(o) for n, o in zip(names, outs)}
+    return {n: keras.ops.convert_to_numpy(o) for n, o in zip(names, outs)}

@@ -11,19 +11,20 @@ from __future__ import annotations
 from typing import Any, Callable
 
 
-def check(answer: Any, test: Callable[[Any], None], *, name: str = "exercise") -> bool:
-    """Run ``test(answer)`` (plain ``assert``s with readable messages); True when it passes.
+def check(answer: Any, test: Callable[[Any], None], *, name: str = "exercise") -> None:
+    """Run ``test(answer)`` (plain ``assert``s with readable messages) and print the verdict.
 
-    Returns False, without raising, while ``answer`` is still ``...`` or a function that
-    raises ``NotImplementedError``: an unattempted exercise never breaks the notebook.
+    Prints "not attempted yet", without raising, while ``answer`` is still ``...`` or a
+    function that raises ``NotImplementedError``: an unattempted exercise never breaks the
+    notebook. A failing ``assert`` raises with its message. Returns None, so a self-check
+    cell ending in ``check(...)`` shows only the printed verdict, no stray ``True``/``False``.
     """
     if answer is Ellipsis:
         print(f"⏳ {name}: not attempted yet — fill in `answer` above and run this cell again.")
-        return False
+        return
     try:
         test(answer)
     except NotImplementedError:
         print(f"⏳ {name}: not attempted yet — replace the `raise NotImplementedError` with your code.")
-        return False
+        return
     print(f"✓ {name}: correct!")
-    return True

@@ -10,18 +10,21 @@ sizes and colours (class colours, optimiser colours, train / test) come from
 - [01] :func:`plot_xor_spaces` — XOR in the input space and in the hidden space;
 - [03] :func:`draw_axis_picture` — what ``axis=0`` and ``axis=1`` sum over;
 - [04, 05, 07] the one decision boundary (决策边界): :class:`DecisionBoundary` (updated in
-  place by the explorers) and :func:`plot_decision_boundary` (one call, for notebooks);
+  place by the explorers; probabilities or regression values as colour, boundary lines, a
+  class legend) and :func:`plot_decision_boundary` (one call, for notebooks);
 - [05] :func:`plot_surface` — contour lines of a 2-D loss surface;
 - [06] :func:`draw_im2col`, :func:`plot_filters`;
 - [08] :func:`plot_history`, :func:`plot_confusion`, :func:`plot_mistakes`, :func:`plot_prediction`;
-- [09] :func:`mosaic` (the one tiling of channels into an image, also used by the
-  playground's neuron thumbnails) and :func:`plot_feature_maps`.
+- [09, 10] :func:`mosaic` (the one tiling of channels into an image, also used by the
+  playground's neuron thumbnails and chapter 10's digit grids) and :func:`plot_feature_maps`.
 """
 
 from __future__ import annotations
 
+import contourpy
 import numpy as np
-from matplotlib.patches import Ellipse, Rectangle
+from matplotlib.collections import LineCollection
+from matplotlib.patches import Ellipse, Patch, Rectangle
 
 from dlnotes.descent import SURFACES
 from dlnotes.evaluation import as_labels, predict_classes
@@ -52,6 +55,7 @@ __all__ = [
     "plot_xor_spaces",
     "plane_grid",
     "probability_image",
+    "value_image",
 ]
 
 # --- [00] what deep learning is, and its history ----------------------------------------------
@@ -201,25 +205,67 @@ def draw_axis_picture(ax, a=None):
 
 
 # --- [04, 05, 07] the decision boundary -----------------------------------------------------------
-def probability_image(p, shape) -> np.ndarray:
+def probability_image(p, shape, *, discrete: bool = False) -> np.ndarray:
     """RGB image (*shape, 3) from class probabilities p (G*G, K), or (G*G,) of class 1.
 
-    Two classes: orange through white to blue (:data:`BOUNDARY_CMAP`); three: a mix of the
-    :data:`CLASS_COLORS`, paler where the network is unsure. Lightened, so points stand out.
+    Two classes: orange through white to blue (:data:`BOUNDARY_CMAP`); three to five: a mix of
+    the :data:`CLASS_COLORS`, paler where the network is unsure. ``discrete``: each pixel in the
+    full colour of its most probable class (TensorFlow Playground's "discretize output").
+    Lightened, so points stand out.
     """
     p = np.asarray(p, dtype=float)
     if p.ndim == 1 or p.shape[1] == 1:
         p1 = p.reshape(-1)
         p = np.column_stack([1.0 - p1, p1])
-    if p.shape[1] > len(CLASS_COLORS):
+    K = p.shape[1]
+    if K > len(CLASS_COLORS):
         raise ValueError(f"at most {len(CLASS_COLORS)} classes can be coloured, got probabilities of shape {p.shape}")
-    if p.shape[1] == 2:
+    if discrete:
+        p = np.eye(K)[np.argmax(np.nan_to_num(p, nan=0.0), axis=1)]
+    if K == 2:
         rgb = BOUNDARY_CMAP(np.clip(p[:, 1], 0.0, 1.0))[:, :3]
     else:
-        rgb = p @ CLASS_COLORS[: p.shape[1]]
-        rgb = 1.0 - (1.0 - rgb) * (np.max(p, axis=1, keepdims=True) - 1.0 / p.shape[1]) * 1.5
+        rgb = p @ CLASS_COLORS[:K]
+        confidence = (np.max(p, axis=1, keepdims=True) - 1.0 / K) / (1.0 - 1.0 / K)  # 0 undecided .. 1 sure
+        rgb = 1.0 - (1.0 - rgb) * confidence
     rgb = 0.35 + 0.65 * np.clip(rgb, 0, 1)
     return rgb.reshape(*shape, 3)
+
+
+def value_image(v, shape, *, discrete: bool = False) -> np.ndarray:
+    """RGB image (*shape, 3) of regression outputs v (G*G,): -1 orange, 0 white, +1 blue (clipped), lightened.
+
+    ``discrete``: only the sign, in full colour (as TensorFlow Playground's "discretize output").
+    """
+    v = np.nan_to_num(np.asarray(v, dtype=float).reshape(-1), nan=0.0)
+    if discrete:
+        v = np.sign(v)
+    rgb = BOUNDARY_CMAP(np.clip((v + 1.0) / 2.0, 0.0, 1.0))[:, :3]
+    return (0.35 + 0.65 * rgb).reshape(*shape, 3)
+
+
+def boundary_lines(p, extent, resolution: int) -> list:
+    """The decision boundary as polylines [(M, 2), ...] in data coordinates, from probabilities p (G*G, K) on
+    :func:`plane_grid` ``(extent, resolution)``: where p1 = 0.5 (two classes), else where a class's
+    probability equals the largest of the others (the edge of its region)."""
+    p = np.nan_to_num(np.asarray(p, dtype=float), nan=0.0)
+    if p.ndim == 1 or p.shape[1] == 1:
+        p = np.column_stack([1.0 - p.reshape(-1), p.reshape(-1)])
+    G = int(resolution)
+    gx, gy = np.linspace(extent[0], extent[1], G), np.linspace(extent[2], extent[3], G)
+    if p.shape[1] == 2:
+        margins = [p[:, 1] - p[:, 0]]
+    else:
+        margins = []
+        for k in range(p.shape[1]):
+            others = np.delete(p, k, axis=1).max(axis=1)
+            margins.append(p[:, k] - others)
+    lines = []
+    for z in margins:
+        z = z.reshape(G, G)
+        if z.min() < 0 < z.max():
+            lines += contourpy.contour_generator(gx, gy, z, line_type="Separate").lines(0.0)
+    return lines
 
 
 def boundary_extent(*point_sets, pad: float = 0.1) -> tuple:
@@ -242,22 +288,30 @@ def plane_grid(extent, resolution: int) -> np.ndarray:
 
 class DecisionBoundary:
     """The one decision-boundary drawing on ``ax``: class probabilities over a grid as a coloured
-    image, training points (circles, white edge) and test points (squares, black edge) on top.
+    image, training points (circles, white edge) and test points (squares, black edge) on top;
+    optionally the boundary as contour lines (``contours=True``) and a class legend (:meth:`set_legend`).
 
     Explorers keep it and call :meth:`show` with new probabilities on :attr:`grid` (G*G, 2), in
-    data coordinates; :func:`plot_decision_boundary` does it all once for a notebook.
+    data coordinates (:meth:`show_values` for a regression's outputs); :func:`plot_decision_boundary`
+    does it all once for a notebook.
     """
 
     def __init__(self, ax, extent=(-1.0, 1.0, -1.0, 1.0), resolution: int = 60, *, point_size: float = 22,
-                 test_size: float = 22, test_alpha: float = 1.0):
+                 test_size: float = 22, test_alpha: float = 1.0, contours: bool = False, image=None):
+        """``image``: the artist that shows the colours (``set_data``, ``set_extent``, origin lower,
+        bilinear); None makes an ``imshow`` image (an animation may pass a faster one)."""
         self.ax = ax
         self.resolution = int(resolution)
+        self.contours = bool(contours)
         image_axes(ax, ticks=True)
-        self.image = ax.imshow(np.ones((2, 2, 3)), origin="lower", extent=extent, aspect="auto",
-                               interpolation="bilinear")
+        self.image = image if image is not None else ax.imshow(np.ones((2, 2, 3)), origin="lower", extent=extent,
+                                                               aspect="auto", interpolation="bilinear")
+        self.lines = LineCollection([], colors=[(0.15, 0.15, 0.15)], linewidths=1.3, zorder=2.5)
+        ax.add_collection(self.lines, autolim=False)
         self.train_points = ax.scatter([], [], s=point_size, linewidths=0.8, edgecolors="white", zorder=3)
         self.test_points = ax.scatter([], [], s=test_size, linewidths=0.8, edgecolors="black", marker="s",
                                       alpha=test_alpha, zorder=2)
+        self.legend = None
         self.set_extent(extent)
 
     def set_extent(self, extent) -> None:
@@ -269,18 +323,41 @@ class DecisionBoundary:
         self.grid = plane_grid(self.extent, self.resolution)
 
     def set_points(self, x_train, y_train, x_test=None, y_test=None) -> None:
-        """Draw the labelled points: x (N, 2), y (N,) integer classes."""
+        """Draw the labelled points: x (N, 2), y (N,) integer classes, or float regression targets in [-1, 1]."""
         for artist, x, y in ((self.train_points, x_train, y_train), (self.test_points, x_test, y_test)):
             if x is None or len(x) == 0:
                 artist.set_offsets(np.empty((0, 2)))
                 artist.set_facecolors(np.empty((0, 3)))
             else:
                 artist.set_offsets(np.asarray(x, dtype=float))
-                artist.set_facecolors(CLASS_COLORS[np.asarray(y, dtype=int)])
+                y = np.asarray(y)
+                artist.set_facecolors(BOUNDARY_CMAP(np.clip((y + 1.0) / 2.0, 0, 1))[:, :3] if y.dtype.kind == "f"
+                                      else CLASS_COLORS[y.astype(int)])
 
-    def show(self, probabilities) -> None:
-        """Colour the plane by class probabilities on :attr:`grid`: (G*G, K), or (G*G,) of class 1."""
-        self.image.set_data(probability_image(probabilities, (self.resolution, self.resolution)))
+    def show(self, probabilities, *, discrete: bool = False) -> None:
+        """Colour the plane by class probabilities on :attr:`grid`: (G*G, K), or (G*G,) of class 1; with
+        ``contours``, draw the boundary lines too. ``discrete``: each pixel in its class's full colour."""
+        G = self.resolution
+        self.image.set_data(probability_image(probabilities, (G, G), discrete=discrete))
+        self.lines.set_segments(boundary_lines(probabilities, self.extent, G) if self.contours else [])
+
+    def show_values(self, values, *, discrete: bool = False) -> None:
+        """Colour the plane by regression outputs (G*G,) on :attr:`grid` (-1 orange, 0 white, +1 blue); no lines."""
+        G = self.resolution
+        self.image.set_data(value_image(values, (G, G), discrete=discrete))
+        self.lines.set_segments([])
+
+    def set_legend(self, num_classes: int | None, **kwargs) -> None:
+        """A legend of class colours ("class 0", ...) for ``num_classes`` >= 2; None or 0 removes it."""
+        if self.legend is not None:
+            self.legend.remove()
+            self.legend = None
+        if num_classes:
+            handles = [Patch(facecolor=CLASS_COLORS[k], edgecolor="white", label=f"class {k}")
+                       for k in range(num_classes)]
+            self.legend = self.ax.legend(handles=handles, **{"loc": "upper right", "fontsize": 9, "framealpha": 0.85,
+                                                             "handlelength": 1.0, "borderpad": 0.3,
+                                                             "labelspacing": 0.2, **kwargs})
 
 
 def plot_decision_boundary(ax, predict, x, y, *, x_test=None, y_test=None, resolution: int = 150,
@@ -403,11 +480,12 @@ def plot_prediction(ax_image, ax_bar, image, probs, true_label=None, class_names
 
 
 # --- [09] channels as one image ------------------------------------------------------------------
-def mosaic(maps, cols: int = 8, pad: int = 1, *, symmetric: bool = False) -> np.ndarray:
+def mosaic(maps, cols: int = 8, pad: int = 1, *, symmetric: bool = False, scale: bool = True) -> np.ndarray:
     """Tile channels (H, W, C) into one 2-D image (rows*(H+pad) - pad, cols*(W+pad) - pad), NaN between tiles.
 
     Each channel is scaled on its own to [0, 1]: min to max, or with ``symmetric`` 0 to 0.5
-    and ±max|value| to 0 / 1 (so the sign stays visible). With no channel, one empty row.
+    and ±max|value| to 0 / 1 (so the sign stays visible). ``scale=False`` keeps the values as
+    they are (images already in [0, 1], compared with each other). With no channel, one empty row.
     """
     maps = np.asarray(maps, dtype=float)
     if maps.ndim != 3:
@@ -415,9 +493,11 @@ def mosaic(maps, cols: int = 8, pad: int = 1, *, symmetric: bool = False) -> np.
     h, w, c = maps.shape
     rows = max(1, -(-c // cols))
     out = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad), np.nan)
-    if symmetric:
-        scale = np.maximum(np.max(np.abs(maps), axis=(0, 1)), 1e-12)
-        scaled = (np.clip(maps / scale, -1.0, 1.0) + 1.0) / 2.0
+    if not scale:
+        scaled = maps
+    elif symmetric:
+        peak = np.maximum(np.max(np.abs(maps), axis=(0, 1)), 1e-12)
+        scaled = (np.clip(maps / peak, -1.0, 1.0) + 1.0) / 2.0
     else:
         lo, hi = maps.min(axis=(0, 1)), maps.max(axis=(0, 1))
         scaled = (maps - lo) / np.where(hi - lo > 0, hi - lo, 1.0)

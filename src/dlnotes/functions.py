@@ -28,6 +28,7 @@ __all__ = [
     "d_tanh",
     "identity",
     "leaky_relu",
+    "logit_gradients",
     "log_softmax",
     "mse",
     "numerical_gradient",
@@ -254,6 +255,16 @@ def d_binary_cross_entropy_with_logits(z, t):
     """Gradient of :func:`binary_cross_entropy_with_logits` with respect to ``z``: (sigmoid(z) - t) / z.size."""
     z, t = _pair(z, t, "d_binary_cross_entropy_with_logits", "z")
     return (sigmoid(z) - t) / z.size
+
+
+def logit_gradients(a):
+    """For one sigmoid output y = sigmoid(a) with target t = 1: (y, dCE/da, dMSE/da), any shape of ``a``.
+
+    Cross-entropy -log y has the gradient y - t = y - 1; MSE (y - 1)² / 2 has (y - 1) y (1 - y):
+    the sigmoid's slope y (1 - y) makes MSE's push fade when the output is confidently wrong.
+    """
+    y = sigmoid(checks.array(a, "a", "logit_gradients"))
+    return y, y - 1.0, (y - 1.0) * y * (1.0 - y)
 
 
 # --- numerical differentiation -------------------------------------------------------------

@@ -11,13 +11,19 @@ builder             layers                                                      
 ``cnn``             Input(28,28,1) → Conv2D(32,3×3,relu) → MaxPool(2) →         34,826
                     Conv2D(64,3×3,relu) → MaxPool(2) → Flatten → Dropout(0.5)
                     → Dense(10, softmax)   (keras-io ``mnist_convnet``)
+``rnn``             Input(28,28,1) → Reshape(28, 28): 28 rows as 28 time       LSTM(128):
+                    steps of 28 pixels → SimpleRNN / LSTM / GRU(units) →       81,674
+                    Dense(10, softmax)   (chapter 11)
 ==================  ==========================================================  ===========
 
 A Dense layer from ``n_in`` to ``n_out`` units has ``n_in * n_out`` weights plus
 ``n_out`` biases; a Conv2D layer with ``k×k`` kernels from ``c_in`` to ``c_out``
-channels has ``k*k*c_in*c_out + c_out``. Dropout, pooling, Flatten and activations
-have no parameters. :func:`dense_params`, :func:`mlp_params` and :func:`cnn_params`
-compute these counts so tests and notebooks can check ``model.count_params()``.
+channels has ``k*k*c_in*c_out + c_out``. A recurrent layer with ``H`` units on ``D``
+inputs per step has ``g * (D*H + H*H + H)`` for ``g`` = 1 (SimpleRNN), 4 (LSTM) or 3 (GRU,
+plus ``3*H`` for its second bias) — independent of the number of steps. Dropout, pooling,
+Flatten, Reshape and activations have no parameters. :func:`dense_params`,
+:func:`mlp_params`, :func:`cnn_params` and :func:`rnn_params` compute these counts so tests
+and notebooks can check ``model.count_params()``.
 
 :func:`prepare` turns the uint8 images of :mod:`dlnotes.data` into normalised float32
 arrays with a seeded train / validation split; :func:`train` fits a :class:`RunConfig`
@@ -42,10 +48,13 @@ __all__ = [
     "CNN_RECIPE",
     "KERAS_OPTIMIZERS",
     "MLP_RECIPE",
+    "LSTM_RECIPE",
     "MODELS",
+    "RNN_CELLS",
     "Prepared",
     "RunConfig",
     "SEED_TABLE",
+    "SIMPLE_RNN_RECIPE",
     "cnn",
     "cnn_params",
     "compile_model",
@@ -57,13 +66,17 @@ __all__ = [
     "mlp_params",
     "normalize",
     "prepare",
+    "rnn",
+    "rnn_params",
     "softmax_model",
     "to_one_hot",
     "train",
 ]
 
-MODELS = ("softmax", "mlp", "cnn")
-"""Model names a :class:`RunConfig` may ask for."""
+RNN_CELLS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+"""Recurrent model names a :class:`RunConfig` may ask for -> the Keras layer they use."""
+MODELS = ("softmax", "mlp", "cnn", *RNN_CELLS)
+"""Model names a :class:`RunConfig` may ask for (``hidden`` is the recurrent layer's units for an RNN)."""
 KERAS_OPTIMIZERS = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD"}
 """Keras optimiser name a :class:`RunConfig` may ask for -> its ``keras.optimizers`` class (Keras' defaults
 apart from the learning rate). The numpy optimisers are :data:`dlnotes.optimizers.OPTIMIZERS`."""
@@ -103,6 +116,14 @@ def cnn_params(filters=(32, 64), kernel: int = 3, image: int = 28, channels: int
         side = (side - kernel + 1) // 2  # 'valid' convolution, then 2×2 max pooling
         c_in = c_out
     return total + dense_params(side * side * c_in, classes)
+
+
+def rnn_params(cell: str = "lstm", units: int = 128, input_dim: int = 28, classes: int = 10) -> int:
+    """Parameters of :func:`rnn`: the recurrent layer (any number of steps) + Dense(classes); 81,674 for LSTM(128)."""
+    checks.choice(cell, "cell", RNN_CELLS, "rnn_params")
+    gates = {"simple_rnn": 1, "lstm": 4, "gru": 3}[cell]
+    recurrent = gates * (input_dim * units + units * units + units) + (gates * units if cell == "gru" else 0)
+    return recurrent + dense_params(units, classes)
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -260,6 +281,24 @@ def cnn(input_shape=(28, 28, 1), classes: int = 10, dropout: float = 0.5):
     )
 
 
+def rnn(cell: str = "lstm", units: int = 128, input_shape=(28, 28, 1), classes: int = 10):
+    """Read an image row by row: Reshape to (rows, row pixels), a recurrent layer over the rows, Dense(10, softmax)."""
+    keras = _keras()
+    checks.choice(cell, "cell", RNN_CELLS, "rnn")
+    units = checks.integer(units, "units", "rnn", minimum=1)
+    rows, width = int(input_shape[0]), int(np.prod(input_shape[1:]))
+    recurrent = getattr(keras.layers, RNN_CELLS[cell])
+    return keras.Sequential(
+        [
+            keras.Input(tuple(input_shape)),
+            keras.layers.Reshape((rows, width), name="rows"),  # each image row is one time step
+            recurrent(units, name=cell),                  # returns the last hidden state h_T
+            keras.layers.Dense(classes, activation="softmax", name="output"),
+        ],
+        name=f"{cell}_rows",
+    )
+
+
 def layer_table(model) -> list[tuple[str, str, tuple, int]]:
     """(name, layer class, output shape without the batch axis, parameters) for each layer."""
     rows = []
@@ -283,6 +322,8 @@ class RunConfig:
     batch_size: int = 128
     epochs: int = 5
     schedule: str = "constant"
+    clipnorm: float | None = None
+    """Gradient clipping (梯度裁剪): rescale each gradient whose norm exceeds this; None = off."""
 
     def __post_init__(self):
         if self.model not in MODELS:
@@ -296,6 +337,10 @@ class RunConfig:
         if int(self.batch_size) < 1 or int(self.epochs) < 1 or int(self.hidden) < 1:
             raise ValueError("batch_size, epochs and hidden must be positive integers")
         _check_rates(self.dropout, self.l2)
+        if self.clipnorm is not None:
+            if not (math.isfinite(self.clipnorm) and self.clipnorm > 0):
+                raise ValueError(f"clipnorm must be a positive number or None, got {self.clipnorm}")
+            object.__setattr__(self, "clipnorm", float(self.clipnorm))
         # Normalise types so that equal settings give equal cache keys (128 vs 128.0).
         for f, kind in (("hidden", int), ("batch_size", int), ("epochs", int),
                         ("dropout", float), ("l2", float), ("lr", float)):
@@ -304,8 +349,11 @@ class RunConfig:
         object.__setattr__(self, "lr", float(f"{self.lr:.6g}"))
 
     def as_dict(self) -> dict:
-        """The settings as a plain dict (JSON-friendly)."""
-        return dataclasses.asdict(self)
+        """The settings as a plain dict (JSON-friendly); clipnorm only when set, so older cache keys still match."""
+        settings = dataclasses.asdict(self)
+        if settings["clipnorm"] is None:
+            del settings["clipnorm"]
+        return settings
 
     def replace(self, **changes) -> "RunConfig":
         """A copy with some settings changed."""
@@ -314,7 +362,7 @@ class RunConfig:
     def label(self) -> str:
         """A short human-readable description, e.g. 'mlp h128 drop0.3 adam lr1e-3 bs128 20ep'."""
         parts = [self.model]
-        if self.model == "mlp":
+        if self.model == "mlp" or self.model in RNN_CELLS:
             parts.append(f"h{self.hidden}")
         if self.dropout:
             parts.append(f"drop{self.dropout:g}")
@@ -323,6 +371,8 @@ class RunConfig:
         parts += [self.optimizer, f"lr{self.lr:.2g}", f"bs{self.batch_size}", f"{self.epochs}ep"]
         if self.schedule != "constant":
             parts.append(self.schedule)
+        if self.clipnorm is not None:
+            parts.append(f"clip{self.clipnorm:g}")
         return " ".join(parts)
 
 
@@ -342,21 +392,29 @@ MLP_RECIPE = RunConfig(model="mlp", hidden=128, dropout=0.1, optimizer="adam", l
 CNN_RECIPE = RunConfig(model="cnn", dropout=0.5, optimizer="adam", lr=2e-3, batch_size=128, epochs=15,
                        schedule="cosine")
 """The fast full-MNIST recipe for the compact CNN (≥ 99.2 % test accuracy; see benchmarks/)."""
+LSTM_RECIPE = RunConfig(model="lstm", hidden=128, optimizer="adam", lr=2e-3, batch_size=128, epochs=3,
+                        schedule="cosine", clipnorm=1.0)
+"""Chapter 11: an LSTM(128) reading MNIST row by row, 3 epochs (≥ 97 % test accuracy; see benchmarks/bench_rnn.py)."""
+SIMPLE_RNN_RECIPE = LSTM_RECIPE.replace(model="simple_rnn")
+"""Chapter 11: the same recipe with a SimpleRNN(128)."""
 
 
-def make_keras_optimizer(name: str, lr: float, *, decay_steps: int | None = None):
+def make_keras_optimizer(name: str, lr: float, *, decay_steps: int | None = None, clipnorm: float | None = None):
     """The Keras optimiser called ``name`` (a key of :data:`KERAS_OPTIMIZERS`) with learning rate ``lr``.
 
-    With ``decay_steps`` the rate follows a cosine from ``lr`` to 0 over that many steps.
+    With ``decay_steps`` the rate follows a cosine from ``lr`` to 0 over that many steps; with
+    ``clipnorm`` every gradient whose norm exceeds it is scaled down to it (gradient clipping).
     """
     where = "make_keras_optimizer"
     checks.choice(name, "name", KERAS_OPTIMIZERS, where)
     lr = checks.number(lr, "lr (the learning rate)", where, low=0.0, low_open=True)
     if decay_steps is not None:
         decay_steps = checks.integer(decay_steps, "decay_steps", where, minimum=1)
+    if clipnorm is not None:
+        clipnorm = checks.number(clipnorm, "clipnorm", where, low=0.0, low_open=True)
     keras = _keras()
     rate = keras.optimizers.schedules.CosineDecay(lr, decay_steps) if decay_steps else lr
-    return getattr(keras.optimizers, KERAS_OPTIMIZERS[name])(learning_rate=rate)
+    return getattr(keras.optimizers, KERAS_OPTIMIZERS[name])(learning_rate=rate, clipnorm=clipnorm)
 
 
 def build(config: RunConfig, input_shape):
@@ -365,6 +423,8 @@ def build(config: RunConfig, input_shape):
         return softmax_model(int(np.prod(input_shape)))
     if config.model == "mlp":
         return mlp(config.hidden, config.dropout, config.l2, input_dim=int(np.prod(input_shape)))
+    if config.model in RNN_CELLS:
+        return rnn(config.model, config.hidden, tuple(input_shape))
     return cnn(tuple(input_shape), dropout=config.dropout)
 
 
@@ -408,7 +468,8 @@ def train(config: RunConfig, data: Prepared, *, seed: int = 0, callbacks=(), ver
     keras.utils.set_random_seed(int(seed))
     model = build(config, data.x_train.shape[1:])
     steps = math.ceil(len(data.x_train) / config.batch_size) * config.epochs
-    opt = make_keras_optimizer(config.optimizer, config.lr, decay_steps=steps if config.schedule == "cosine" else None)
+    opt = make_keras_optimizer(config.optimizer, config.lr, decay_steps=steps if config.schedule == "cosine" else None,
+                               clipnorm=config.clipnorm)
     compile_model(model, opt, one_hot=data.y_train.ndim == 2)
     timer = _timer_callback()
     val = (data.x_val, data.y_val) if validate and len(data.x_val) else None

@@ -13,7 +13,8 @@ All layers subclass one :class:`Layer` and share its interface, as in *Deep Lear
 parameter-free layers). An optimiser's ``update(params, grads)`` changes the very arrays
 the layer computes with.
 
-Chapter 04: Affine, ReLU, Sigmoid, Tanh, Identity, SoftmaxWithLoss. Chapter 05: BatchNorm,
+Chapter 04: Affine, ReLU, Sigmoid, Tanh, Identity, SoftmaxWithLoss, and for the playground
+InputFeatures (x1, x2 -> x1², sin πx1, ...) and MSELoss (regression). Chapter 05: BatchNorm,
 Dropout. Chapter 06: Conv2D, MaxPool2D, AvgPool2D (channels first, (N, C, H, W); the
 convolution arithmetic — output size, im2col — is in :mod:`dlnotes.conv`).
 Inputs are checked once, by ``_check_x`` / ``_check_dout`` (see :mod:`dlnotes.checks`).
@@ -36,8 +37,11 @@ __all__ = [
     "BatchNorm",
     "Conv2D",
     "Dropout",
+    "INPUT_FEATURES",
     "Identity",
+    "InputFeatures",
     "Layer",
+    "MSELoss",
     "MaxPool2D",
     "ReLU",
     "Sigmoid",
@@ -247,18 +251,143 @@ class SoftmaxWithLoss(Layer):
             raise RuntimeError("SoftmaxWithLoss.probabilities: run forward(x, t) first")
         return self._y
 
+    @staticmethod
+    def targets(t, shape, name, where) -> np.ndarray:
+        """Class targets for logits of ``shape`` (N, K): labels (N,) or one-hot / soft rows (N, K) -> float (N, K)."""
+        return checks.targets(t, shape, name, where)
+
     def _check_inputs(self, x, t):
         where = self._where("forward")
         if t is None:
             raise TypeError(f"{where}: t (the targets) is missing: call forward(logits, t)")
         x = checks.array(x, "x (the logits)", where, ndim=2, nonempty=True, hint="logits are (N, K)")
         self._out_shape = self.output_shape(x.shape)
-        return x, checks.targets(t, x.shape, "t", where)
+        return x, self.targets(t, x.shape, "t", where)
+
+
+def _sin_pi(x):
+    return np.sin(np.pi * x)
+
+
+def _d_sin_pi(x):
+    return np.pi * np.cos(np.pi * x)
+
+
+INPUT_FEATURES = {
+    # name: (f(x1, x2), df/dx1, df/dx2)
+    "x1": (lambda a, b: a, lambda a, b: np.ones_like(a), lambda a, b: np.zeros_like(a)),
+    "x2": (lambda a, b: b, lambda a, b: np.zeros_like(a), lambda a, b: np.ones_like(a)),
+    "x1^2": (lambda a, b: a * a, lambda a, b: 2.0 * a, lambda a, b: np.zeros_like(a)),
+    "x2^2": (lambda a, b: b * b, lambda a, b: np.zeros_like(a), lambda a, b: 2.0 * b),
+    "x1*x2": (lambda a, b: a * b, lambda a, b: b, lambda a, b: a),
+    "sin(pi*x1)": (lambda a, b: _sin_pi(a), lambda a, b: _d_sin_pi(a), lambda a, b: np.zeros_like(a)),
+    "sin(pi*x2)": (lambda a, b: _sin_pi(b), lambda a, b: np.zeros_like(a), lambda a, b: _d_sin_pi(b)),
+}
+"""Feature name -> (value, d/dx1, d/dx2) of the point (x1, x2): TensorFlow Playground's seven inputs.
+
+Playground's points span -6..6, so its sin x1 covers about two periods; the playground here
+scales inputs to -1..1, so the sine features are sin(πx1), sin(πx2): one full period."""
+
+
+class InputFeatures(Layer):
+    """Input feature map (特征映射): points x (N, 2) -> the chosen features of (x1, x2), (N, F).
+
+    ``features`` names entries of :data:`INPUT_FEATURES` ("x1", "x2", "x1^2", "x2^2", "x1*x2",
+    "sin(pi*x1)", "sin(pi*x2)"), in the order of the output columns. With "x1^2" and "x2^2" a
+    circle becomes a straight line in feature space. No parameters; ``backward`` returns
+    dL/dx = sum over features of dout_f * grad f (the input plane's gradient).
+    """
+
+    def __init__(self, features=("x1", "x2")):
+        super().__init__()
+        where = "InputFeatures"
+        if isinstance(features, str) or not isinstance(features, (list, tuple)):
+            raise TypeError(f"{where}: features must be a list of feature names such as ['x1', 'x2', 'x1^2'], "
+                            f"got {checks.describe(features)}")
+        if not features:
+            raise ValueError(f"{where}: features must name at least one feature of {list(INPUT_FEATURES)}, got []")
+        for i, name in enumerate(features):
+            checks.choice(name, f"features[{i}]", INPUT_FEATURES, where)
+        if len(set(features)) != len(features):
+            raise ValueError(f"{where}: features must not repeat a name, got {list(features)}")
+        self.features = tuple(features)
+        self._x = None
+
+    def output_shape(self, input_shape):
+        """(N, F) for points (N, 2), F = len(features)."""
+        if len(input_shape) != 2 or input_shape[1] != 2:
+            checks.fail("InputFeatures.forward", "x", "points of shape (N, 2)", f"shape {tuple(input_shape)}",
+                        hint="one point is x[None]")
+        return (input_shape[0], len(self.features))
+
+    def forward(self, x, train=True):
+        """x (N, 2) -> one column per feature, (N, F)."""
+        self._x = x = self._check_x(x)
+        a, b = x[:, 0], x[:, 1]
+        return np.column_stack([INPUT_FEATURES[name][0](a, b) for name in self.features])
+
+    def backward(self, dout):
+        """dout (N, F) -> dx (N, 2): column j is sum_f dout[:, f] * df/dxj."""
+        dout = self._check_dout(dout)
+        a, b = self._x[:, 0], self._x[:, 1]
+        dx = np.zeros_like(self._x)
+        for f, name in enumerate(self.features):
+            _, da, db = INPUT_FEATURES[name]
+            dx[:, 0] += dout[:, f] * da(a, b)
+            dx[:, 1] += dout[:, f] * db(a, b)
+        return dx
+
+    def __repr__(self):
+        return f"InputFeatures({list(self.features)})"
+
+
+class MSELoss(Layer):
+    """Squared-error loss (均方误差) for regression: outputs x (N, K), targets t -> 0.5 * sum((x - t)^2) / N.
+
+    The network's output is used as it is (no activation): a continuous prediction. This
+    is :func:`dlnotes.functions.mse` as a layer (the book's 1/2 convention; TensorFlow
+    Playground's "square" loss); backward gives (x - t) / N. Targets t: (N, K), or (N,) when K = 1.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._d = None
+        self.loss = None
+
+    def forward(self, x, t=None, train=True):
+        """outputs x (N, K), targets t (N, K) or (N,) for K = 1 -> mean squared error (float)."""
+        where = self._where("forward")
+        if t is None:
+            raise TypeError(f"{where}: t (the targets) is missing: call forward(outputs, t)")
+        x = checks.array(x, "x (the outputs)", where, ndim=2, nonempty=True, hint="outputs are (N, K)")
+        self._out_shape = ()
+        self._d = x - self.targets(t, x.shape, "t", where)
+        self.loss = float(0.5 * np.sum(self._d * self._d) / len(x))
+        return self.loss
+
+    def backward(self, dout=1.0):
+        """dout (scalar dL/dloss) -> doutputs (N, K) = (x - t) / N * dout."""
+        dout = self._check_dout(dout)
+        return self._d * dout / len(self._d)
+
+    def output_shape(self, input_shape):
+        """() — the loss is one number."""
+        return ()
+
+    @staticmethod
+    def targets(t, shape, name, where) -> np.ndarray:
+        """Regression targets for outputs of ``shape`` (N, K): (N, K), or (N,) when K = 1 -> float (N, K)."""
+        n, k = shape
+        t = checks.array(t, name, where, finite=True, hint=f"regression targets are ({n}, {k}) numbers"
+                         + (f" or ({n},)" if k == 1 else ""))
+        if k == 1 and t.shape == (n,):
+            return t[:, None]
+        return checks.array(t, name, where, shape=(n, k), hint=f"regression targets are ({n}, {k}) numbers")
 
 
 # --- chapter 05: batch normalization and dropout --------------------------------------------
 class BatchNorm(Layer):
-    """Batch normalization (批归一化) over features: x (N, D) or (N, C, ...) -> gamma * x_hat + beta, same shape.
+    """Batch normalisation (批量规范化) over features: x (N, D) or (N, C, ...) -> gamma * x_hat + beta, same shape.
 
     Training mode normalizes with the mini-batch mean and (biased) variance over every
     axis except axis 1 and updates the running averages
@@ -326,7 +455,7 @@ class BatchNorm(Layer):
 
 
 class Dropout(Layer):
-    """Inverted dropout (随机失活): at train time keep each unit with probability 1 - rate and scale by 1 / (1 - rate).
+    """Inverted dropout (暂退法): at train time keep each unit with probability 1 - rate and scale by 1 / (1 - rate).
 
     At inference (``train=False``) it is the identity, exactly as Keras' ``Dropout(rate)``;
     the scaling keeps the expected activation unchanged. ``fixed_mask=True`` draws the

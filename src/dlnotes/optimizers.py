@@ -15,11 +15,11 @@ class       update (g = gradient, all operations element-wise)              Kera
 ==========  ==============================================================  =======================
 SGD         w -= lr * g                                                     ``SGD()``
 Momentum    v = momentum * v - lr * g;  w += v                              ``SGD(momentum=0.9)``
-AdaGrad     h += g²;  w -= lr * g / sqrt(h + eps)   (h starts at 0.1)       ``Adagrad()``
-RMSProp     h = rho * h + (1 - rho) g²;  w -= lr * g / sqrt(h + eps)        ``RMSprop()``
+AdaGrad     s += g²;  w -= lr * g / sqrt(s + eps)   (s starts at 0.1)       ``Adagrad()``
+RMSProp     s = rho * s + (1 - rho) g²;  w -= lr * g / sqrt(s + eps)        ``RMSprop()``
 Adam        m += (1-beta_1)(g - m);  v += (1-beta_2)(g² - v);               ``Adam()``
-            w -= lr_t * m / (sqrt(v) + eps),
-            lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+            w -= lr_k * m / (sqrt(v) + eps),
+            lr_k = lr * sqrt(1 - beta_2^k) / (1 - beta_1^k) at step k = 1, 2, ...
 ==========  ==============================================================  =======================
 """
 
@@ -84,7 +84,7 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """Momentum (动量): v <- momentum * v - lr * dW; W <- W + v (Keras ``SGD(momentum=...)``).
+    """Momentum (动量法): v <- momentum * v - lr * dW; W <- W + v (Keras ``SGD(momentum=...)``).
 
     The velocity ``v`` remembers past steps, so steps along a consistent direction
     grow (up to 1 / (1 - momentum) times) while zig-zag components cancel.
@@ -110,10 +110,10 @@ class Momentum(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """AdaGrad (自适应梯度): h <- h + dW²; W <- W - lr * dW / sqrt(h + eps) (Keras ``Adagrad()``).
+    """AdaGrad (自适应梯度): s <- s + dW²; W <- W - lr * dW / sqrt(s + eps) (Keras ``Adagrad()``).
 
     Each weight gets its own step size, shrinking as its squared gradients pile up;
-    ``h`` starts at ``initial_accumulator_value`` (0.1 in Keras), so the first step is finite.
+    ``s`` starts at ``initial_accumulator_value`` (0.1 in Keras), so the first step is finite.
     """
 
     def __init__(self, lr: float = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7):
@@ -127,15 +127,15 @@ class AdaGrad(Optimizer):
                 "epsilon": self.epsilon}
 
     def _step(self, key, w, g):
-        h = self.state.setdefault(key, np.full_like(w, self.initial_accumulator_value))
-        h += g * g
-        w -= self.lr * g / np.sqrt(h + self.epsilon)
+        s = self.state.setdefault(key, np.full_like(w, self.initial_accumulator_value))
+        s += g * g
+        w -= self.lr * g / np.sqrt(s + self.epsilon)
 
 
 class RMSProp(Optimizer):
-    """RMSProp: h <- rho h + (1 - rho) dW²; W <- W - lr * dW / sqrt(h + eps) (Keras ``RMSprop()``).
+    """RMSProp: s <- rho s + (1 - rho) dW²; W <- W - lr * dW / sqrt(s + eps) (Keras ``RMSprop()``).
 
-    Like AdaGrad, but ``h`` is a moving average (指数移动平均) that forgets old
+    Like AdaGrad, but ``s`` is a moving average (指数移动平均) that forgets old
     gradients, so the step size does not decay to zero.
     """
 
@@ -148,18 +148,18 @@ class RMSProp(Optimizer):
         return {"lr": self.lr, "rho": self.rho, "epsilon": self.epsilon}
 
     def _step(self, key, w, g):
-        h = self.state.setdefault(key, np.zeros_like(w))
-        h *= self.rho
-        h += (1.0 - self.rho) * g * g
-        w -= self.lr * g / np.sqrt(h + self.epsilon)
+        s = self.state.setdefault(key, np.zeros_like(w))
+        s *= self.rho
+        s += (1.0 - self.rho) * g * g
+        w -= self.lr * g / np.sqrt(s + self.epsilon)
 
 
 class Adam(Optimizer):
     """Adam: momentum (m) plus RMSProp scaling (v), with bias correction (Keras ``Adam()``).
 
     m <- m + (1 - beta_1)(dW - m); v <- v + (1 - beta_2)(dW² - v);
-    W <- W - lr_t * m / (sqrt(v) + eps) with lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t),
-    t = 1, 2, ... the step number. (Keras folds the bias correction into lr_t, so
+    W <- W - lr_k * m / (sqrt(v) + eps) with lr_k = lr * sqrt(1 - beta_2^k) / (1 - beta_1^k),
+    k = 1, 2, ... the step number. (Keras folds the bias correction into lr_k, so
     ``eps`` is added to the uncorrected sqrt(v).)
     """
 
@@ -174,11 +174,11 @@ class Adam(Optimizer):
 
     def _step(self, key, w, g):
         m, v = self.state.setdefault(key, (np.zeros_like(w), np.zeros_like(w)))
-        t = self.iterations
-        lr_t = self.lr * np.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
+        k = self.iterations
+        lr_k = self.lr * np.sqrt(1.0 - self.beta_2**k) / (1.0 - self.beta_1**k)
         m += (1.0 - self.beta_1) * (g - m)
         v += (1.0 - self.beta_2) * (g * g - v)
-        w -= lr_t * m / (np.sqrt(v) + self.epsilon)
+        w -= lr_k * m / (np.sqrt(v) + self.epsilon)
 
 
 OPTIMIZERS = {"SGD": SGD, "Momentum": Momentum, "AdaGrad": AdaGrad, "RMSProp": RMSProp, "Adam": Adam}

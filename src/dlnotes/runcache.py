@@ -6,14 +6,28 @@ NumPy and dlnotes. The key is the sha256 of that description written as canonica
 JSON; the entry is a JSON file ``<key>.json`` holding the description and the result
 (history and final metrics).
 
-Entries are written atomically: the JSON goes to a temporary file in the same folder,
-is flushed to disk, then renamed over the final name with :func:`os.replace`. If the
-kernel is interrupted mid-run or mid-write, no entry (or the old one) exists, never a
-half-written one. An entry that cannot be read is ignored with a warning (and then
-overwritten by the next run).
+Nothing trained is lost, and nothing wrong is trusted:
+
+- **Writes are atomic.** The JSON goes to a temporary file in the same folder, is
+  flushed to disk, then renamed over the final name with :func:`os.replace`. An
+  interrupted run or write leaves no entry (or the old one), never a half-written
+  one, and no temporary file behind.
+- **A run that cannot be stored is still returned.** If the folder cannot be written
+  (read-only, disk full, a file where the folder should be), :meth:`RunCache.run`
+  returns the trained result with a :class:`RunCacheWarning` saying why it was not kept.
+- **Entries are checked on read.** An entry that does not parse, belongs to another
+  run, or holds a result without the expected fields (:func:`check_result`) is set
+  aside as ``<key>.bad`` with a warning, so the next run trains once and stores a
+  good entry instead of stumbling over the bad one every time.
+- **The folder has a size limit** (``max_bytes``): after each store the least recently
+  used entries (oldest modification time; a recall touches its entry) are deleted
+  until the folder fits. :meth:`RunCache.clear` empties it.
+
+Several processes may share one folder: each write is one atomic rename, so readers
+see either the old or the new entry.
 
 The folder is ``$DLNOTES_CACHE`` when set, else the repository's ``data/cache/``
-(git-ignored).
+(git-ignored); ``print(RunCache().summary())`` says where it is and what it holds.
 """
 
 from __future__ import annotations
@@ -22,16 +36,27 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import warnings
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["CACHE_ENV", "RunCache", "default_cache_dir", "library_versions", "make_key"]
+__all__ = ["CACHE_ENV", "RunCache", "RunCacheWarning", "check_result", "default_cache_dir", "library_versions",
+           "make_key"]
 
 CACHE_ENV = "DLNOTES_CACHE"
 """Environment variable naming the cache folder (default: the repository's data/cache/)."""
 REPO_CACHE = Path(__file__).resolve().parents[2] / "data" / "cache"
 FORMAT = 1
+MAX_BYTES = 50 * 2**20
+"""Default size limit of the cache folder: 50 MiB, some 20,000 runs of 20 epochs."""
+ENTRY, BAD, TEMP = ".json", ".bad", ".tmp"
+STALE_TEMP_SECONDS = 3600
+"""A temporary file this old was left by a killed process (a live write takes milliseconds); eviction removes it."""
+
+
+class RunCacheWarning(UserWarning):
+    """Something went wrong with the run cache; the run itself is unaffected."""
 
 
 def default_cache_dir() -> Path:
@@ -65,12 +90,73 @@ def make_key(description: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class RunCache:
-    """A folder of ``<key>.json`` run records; ``get`` / ``put`` / ``run``; ``timings`` of the runs stored."""
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
-    def __init__(self, directory=None, *, versions: dict | None = None):
+
+def check_result(result) -> None:
+    """Raise ValueError saying what is wrong unless ``result`` looks like a training result.
+
+    Required: ``history``, a dict of per-epoch lists of numbers (NaN allowed: a diverged
+    run) that includes ``loss`` and ``accuracy``, all of one length of at least 1, and a
+    number ``test_accuracy``. When present, ``test_loss`` and ``train_seconds`` are
+    numbers, ``epoch_seconds`` a list of numbers and ``params`` an integer.
+    """
+    if not isinstance(result, dict):
+        raise ValueError(f"the result is a {type(result).__name__}, not a dict")
+    history = result.get("history")
+    if not isinstance(history, dict):
+        raise ValueError("the result has no 'history' dict")
+    for name in ("loss", "accuracy"):
+        if name not in history:
+            raise ValueError(f"the history has no {name!r}")
+    lengths = set()
+    for name, values in history.items():
+        if not isinstance(values, list) or not all(_is_number(v) for v in values):
+            raise ValueError(f"history[{name!r}] is not a list of numbers")
+        lengths.add(len(values))
+    if len(lengths) != 1 or 0 in lengths:
+        raise ValueError(f"the history's lists have lengths {sorted(lengths)}, not one length of at least 1")
+    if not _is_number(result.get("test_accuracy")):
+        raise ValueError("the result has no number 'test_accuracy'")
+    for name in ("test_loss", "train_seconds"):
+        if name in result and not _is_number(result[name]):
+            raise ValueError(f"{name!r} is not a number")
+    if "epoch_seconds" in result and not (isinstance(result["epoch_seconds"], list)
+                                          and all(_is_number(v) for v in result["epoch_seconds"])):
+        raise ValueError("'epoch_seconds' is not a list of numbers")
+    if "params" in result and not (isinstance(result["params"], int) and not isinstance(result["params"], bool)):
+        raise ValueError("'params' is not an integer")
+
+
+def _remove(path: Path) -> bool:
+    """Delete ``path``; True unless it could not be deleted (gone already counts as deleted)."""
+    try:
+        path.unlink(missing_ok=True)  # another process may have evicted it first
+    except OSError:
+        return False
+    return True
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, RunCacheWarning, stacklevel=3)
+
+
+class RunCache:
+    """A folder of ``<key>.json`` run records; ``get`` / ``put`` / ``run``, ``clear``, ``summary``, ``timings``.
+
+    ``max_bytes`` bounds the folder's size (least recently used entries go first).
+    """
+
+    def __init__(self, directory=None, *, versions: dict | None = None, max_bytes: int = MAX_BYTES):
         self.directory = Path(directory).expanduser() if directory is not None else default_cache_dir()
         self._versions = versions
+        if not (isinstance(max_bytes, int) and max_bytes > 0):
+            raise ValueError(f"max_bytes must be a positive number of bytes, got {max_bytes!r}")
+        self.max_bytes = max_bytes
+
+    def __repr__(self) -> str:
+        return f"RunCache({str(self.directory)!r}, max_bytes={self.max_bytes})"
 
     @property
     def versions(self) -> dict:
@@ -89,31 +175,67 @@ class RunCache:
 
     def path(self, key: str) -> Path:
         """Where the entry for ``key`` lives."""
-        return self.directory / f"{key}.json"
+        return self.directory / f"{key}{ENTRY}"
 
+    # -- reading ------------------------------------------------------------------------------
     def get(self, settings: dict, *, data: dict, seed: int) -> dict | None:
-        """The stored result of this run, or None (also, with a warning, when the entry is corrupt)."""
+        """The stored result of this run, or None.
+
+        A bad entry (unreadable, for another run, or failing :func:`check_result`) is
+        renamed to ``<key>.bad`` with a :class:`RunCacheWarning` and None is returned.
+        """
         description = self.describe(settings, data=data, seed=seed)
         path = self.path(make_key(description))
-        if not path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (NotADirectoryError, IsADirectoryError):  # a file where the folder should be, or vice versa
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self._set_aside(path, f"it cannot be read ({exc})")
             return None
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            if entry.get("description") != json.loads(_canonical(description)) or "result" not in entry:
-                raise ValueError("its description does not match its key")
-            return entry["result"]
-        except (OSError, ValueError, AttributeError) as exc:
-            warnings.warn(f"ignoring the corrupt run-cache entry {path.name} ({exc}); the run will be trained again",
-                          UserWarning, stacklevel=2)
+            entry = json.loads(text)
+            if not isinstance(entry, dict) or "description" not in entry or "result" not in entry:
+                raise ValueError("it is not a {description, result} record")
+            if entry["description"] != json.loads(_canonical(description)):
+                raise ValueError("its description is not this run's")
+            check_result(entry["result"])
+        except ValueError as exc:
+            self._set_aside(path, str(exc))
             return None
+        try:
+            os.utime(path)  # recency for the size limit: a recalled run is recently used
+        except OSError:
+            pass
+        return entry["result"]
 
+    def _set_aside(self, path: Path, why: str) -> None:
+        bad = path.with_suffix(BAD)
+        try:
+            os.replace(path, bad)
+        except OSError as exc:
+            _warn(f"ignoring the bad run-cache entry {path} ({why}); it could not be set aside ({exc}), "
+                  "so it will be ignored again next time")
+            return
+        _warn(f"ignoring the bad run-cache entry {path.name} ({why}); set aside as {bad.name}, "
+              "the run will be trained again")
+
+    # -- writing ------------------------------------------------------------------------------
     def put(self, settings: dict, result: dict, *, data: dict, seed: int) -> Path:
-        """Store ``result`` for this run atomically (temp file + os.replace); returns the entry's path."""
+        """Store ``result`` for this run atomically (temp file + os.replace); returns the entry's path.
+
+        Raises ValueError for a result that :func:`check_result` rejects, OSError when the
+        folder cannot be written; then nothing is left behind. Evicts least recently used
+        entries beyond ``max_bytes``.
+        """
+        check_result(result)
         description = self.describe(settings, data=data, seed=seed)
         path = self.path(make_key(description))
         text = json.dumps({"description": description, "result": result}, indent=1, allow_nan=True)
         self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}.", suffix=".tmp", dir=self.directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:12]}.", suffix=TEMP, dir=self.directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
@@ -126,15 +248,27 @@ class RunCache:
             except OSError:
                 pass
             raise
+        self.evict(keep=path)
         return path
 
     def run(self, settings: dict, train: Callable[[], dict], *, data: dict, seed: int) -> tuple[dict, bool]:
-        """Recall the run, or call ``train()`` and store its result; returns ``(result, recalled)``."""
+        """Recall the run, or call ``train()`` and store its result; returns ``(result, recalled)``.
+
+        If the result cannot be stored (the folder cannot be written, or the result is not a
+        valid record), it is returned all the same, with a :class:`RunCacheWarning`.
+        """
         hit = self.get(settings, data=data, seed=seed)
         if hit is not None:
             return hit, True
         result = train()  # an interruption here stores nothing
-        self.put(settings, result, data=data, seed=seed)
+        try:
+            self.put(settings, result, data=data, seed=seed)
+        except OSError as exc:
+            _warn(f"this run could not be stored in the run cache at {self.directory} ({exc}); "
+                  "its result is shown, but it will be trained again next time")
+        except (ValueError, TypeError) as exc:  # a result check_result rejects, or not plain JSON
+            _warn(f"this run was not stored in the run cache: its result is not a valid record ({exc}); "
+                  "it will be trained again next time")
         return result, False
 
     def timings(self) -> list[tuple[dict, dict, list]]:
@@ -152,13 +286,69 @@ class RunCache:
                 continue  # unreadable entries are skipped here; get() warns about them
         return out
 
+    # -- size, listing, clearing ---------------------------------------------------------------
+    def _files(self, *suffixes: str) -> list[tuple[Path, os.stat_result]]:
+        found = []
+        try:
+            names = os.listdir(self.directory)
+        except OSError:  # no folder yet, or a file in its place
+            return found
+        for name in names:
+            if name.endswith(suffixes):
+                p = self.directory / name
+                try:
+                    found.append((p, p.stat()))
+                except OSError:  # removed meanwhile by another process
+                    pass
+        return found
+
     def entries(self) -> list[Path]:
-        """Paths of every stored entry."""
-        return sorted(self.directory.glob("*.json")) if self.directory.is_dir() else []
+        """Paths of every stored entry, oldest use first."""
+        return [p for p, st in sorted(self._files(ENTRY), key=lambda f: (f[1].st_mtime_ns, f[0].name))]
+
+    def size(self) -> int:
+        """Bytes the cache folder's entries (and set-aside bad entries) take."""
+        return sum(st.st_size for _, st in self._files(ENTRY, BAD))
+
+    def evict(self, *, keep: Path | None = None) -> int:
+        """Delete least recently used entries (bad ones first) until the folder fits ``max_bytes``; returns how many.
+
+        Also removes temporary files older than :data:`STALE_TEMP_SECONDS` (left by a killed process).
+        """
+        stale = time.time() - STALE_TEMP_SECONDS
+        for p, st in self._files(TEMP):
+            if st.st_mtime < stale:
+                _remove(p)
+        files = self._files(ENTRY, BAD)
+        total = sum(st.st_size for _, st in files)
+        files.sort(key=lambda f: (f[0].suffix != BAD, f[1].st_mtime_ns, f[0].name))
+        removed = 0
+        for p, st in files:
+            if total <= self.max_bytes:
+                break
+            if p != keep and _remove(p):
+                total -= st.st_size
+                removed += 1
+        return removed
 
     def clear(self) -> int:
-        """Delete every entry; returns how many were removed."""
-        paths = self.entries()
-        for p in paths:
+        """Delete every entry, set-aside bad entry and leftover temporary file; returns how many entries went."""
+        files = self._files(ENTRY, BAD, TEMP)
+        for p, _ in files:
             p.unlink(missing_ok=True)
-        return len(paths)
+        return sum(1 for p, _ in files if p.suffix == ENTRY)
+
+    def summary(self) -> str:
+        """One line: where the cache is, how many runs it holds, its size and limit, and whether it can be written."""
+        n, size = len(self.entries()), self.size()
+        line = (f"run cache: {self.directory} — {n} run{'s' if n != 1 else ''}, {_bytes(size)} "
+                f"of at most {_bytes(self.max_bytes)} (set {CACHE_ENV} to move it)")
+        if self.directory.exists() and not self.directory.is_dir():
+            line += "; a file is in the folder's place, so new runs cannot be kept"
+        elif self.directory.is_dir() and not os.access(self.directory, os.W_OK):
+            line += "; the folder is read-only, so new runs cannot be kept"
+        return line
+
+
+def _bytes(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 2**10:.0f} KiB"

@@ -8,7 +8,7 @@ figures, the static figures of :mod:`dlnotes.figures` and every explorer look al
   nothing smaller than :data:`MIN_FONT_PT` (9 pt) at the size a figure is shown;
 - **colours** that colour-blind readers can tell apart (Okabe & Ito's palette):
   :data:`PALETTE` (the colour cycle), :data:`CLASS_COLORS` (class 0 orange, 1 blue,
-  2 green, in every chapter), :data:`OPTIMIZER_COLORS`, and named roles —
+  2 green, 3 purple, 4 vermilion, in every chapter), :data:`OPTIMIZER_COLORS`, and named roles —
   :data:`TRAIN` / :data:`TEST` curves, :data:`HIGHLIGHT` (what the slider picks),
   :data:`GOOD` / :data:`BAD` (right / wrong), :data:`NEUTRAL` (reference lines);
   :data:`BOUNDARY_CMAP` (orange → white → blue) and :data:`DIVERGING_CMAP` for signed values;
@@ -110,8 +110,8 @@ BAD = VERMILLION
 NEUTRAL = "#999999"
 """Reference lines and context: zero lines, epoch marks, contour lines."""
 
-CLASS_COLORS = np.array([mpl.colors.to_rgb(c) for c in (ORANGE, BLUE, GREEN)])
-"""RGB of class 0 (orange), 1 (blue) and 2 (green), the same in every figure."""
+CLASS_COLORS = np.array([mpl.colors.to_rgb(c) for c in (ORANGE, BLUE, GREEN, PURPLE, VERMILLION)])
+"""RGB of class 0 (orange), 1 (blue), 2 (green), 3 (purple) and 4 (vermilion), the same in every figure."""
 
 OPTIMIZER_COLORS = {"SGD": BLUE, "Momentum": ORANGE, "AdaGrad": GREEN, "RMSProp": VERMILLION, "Adam": PURPLE}
 """One colour per optimiser, the same in every figure of chapter 05."""

@@ -4,9 +4,11 @@
 - :func:`train` runs whole epochs on top of it and records a history;
 - :class:`EarlyStopping` (早停) is a per-epoch callback for :func:`train`.
 
-Losses in histories and :attr:`Trainer.last_loss` are the **data loss** (cross-entropy),
-without the L2 penalty — so runs with different ``l2`` can be compared on one axis. The
-gradient still includes the penalty (see :meth:`dlnotes.network.Sequential.loss`).
+Losses in histories and :attr:`Trainer.last_loss` are the **data loss** (cross-entropy, or
+squared error for regression), without the L1/L2 penalty — so runs with different ``l2`` can
+be compared on one axis. The gradient still includes the penalty (see
+:meth:`dlnotes.network.Sequential.loss`); an L1 penalty with ``l1_proximal`` is applied after
+each update by :meth:`~dlnotes.network.Sequential.proximal_step`.
 
 A run **diverges** (发散) when a batch loss or a weight stops being finite, a weight
 exceeds :data:`MAX_WEIGHT` in size, or the loss exceeds :data:`MAX_LOSS`; training then
@@ -48,7 +50,7 @@ class Trainer:
                             f"got {checks.describe(optimizer)}")
         x = checks.array(x, "x", where, nonempty=True, finite=True)
         n = checks.same_length(where, x=x, t=checks.array(t, "t", where, dtype=None))
-        checks.targets(t, (n, net.predict(x[:1]).shape[1]), "t", where)
+        net.targets(t, (n, net.predict(x[:1]).shape[1]), where)
         self.net, self.optimizer, self.x, self.t = net, optimizer, x, np.asarray(t)
         self.batch_size = n if batch_size is None else min(checks.integer(batch_size, "batch_size", where, minimum=1), n)
         self._rng = np.random.default_rng(checks.integer(seed, "seed", where, minimum=0))
@@ -72,6 +74,7 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             grads = self.net.gradient(self.x[idx], self.t[idx])
             self.optimizer.update(self.net.params, grads, validate=self.steps == 0)  # checked once
+            self.net.proximal_step(self.optimizer.lr)  # L1 by soft-thresholding, if the net asks for it
         self.steps += 1
         self.samples_seen += len(idx)
         self.last_loss = self.net.last_loss

@@ -22,6 +22,7 @@ class Record:
     def __init__(self):
         self.notebooks: list[dict] = []
         self.explorers: list[dict] = []
+        self.playing: list[dict] = []
         self.t0: float | None = None
         self.wall_s = 0.0
         self.chromium = ""

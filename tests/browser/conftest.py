@@ -98,7 +98,7 @@ def pytest_sessionfinish(session, exitstatus):
     # A run of a few notebooks (-k 03_) keeps the other notebooks' rows from the last run.
     ran = {r["notebook"] for r in RECORD.notebooks}
     existing = {p.name for p in (REPO / "notebooks").glob("*.ipynb")}
-    kept_nb, kept_ex = [], []
+    kept_nb, kept_ex, old = [], [], {}
     try:
         old = json.loads(RESULTS.read_text())
         kept_nb = [r for r in old.get("notebooks", []) if r["notebook"] not in ran and r["notebook"] in existing]
@@ -116,6 +116,7 @@ def pytest_sessionfinish(session, exitstatus):
         "suite_wall_s": round(RECORD.wall_s, 1),  # of this run only
         "notebooks": sorted(RECORD.notebooks + kept_nb, key=order),
         "explorers": sorted(RECORD.explorers + kept_ex, key=order),
+        "playing": RECORD.playing or (old.get("playing", []) if "04_backprop.ipynb" not in ran else []),
     }
     RESULTS.write_text(json.dumps(payload, indent=1))
 
@@ -142,5 +143,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                           + (f"  status-only {ex['status_only']}" if ex.get("status_only") else "")
                           + (f"  not moved (time budget): {len(ex['skipped_for_time'])}"
                              if ex.get("skipped_for_time") else ""))
+    for row in RECORD.playing:
+        k = row.get("kernel", {})
+        tr.write_line(f"  playing {row['config']:<28} {row['fps']:5.1f} frames/s in the browser "
+                      f"(median frame {row['median_frame_ms']} ms; kernel per frame: "
+                      + ", ".join(f"{key[:-3]} {v:.1f}" for key, v in k.items() if key.endswith("_ms")) + " ms)")
     if RECORD.notebooks or RECORD.explorers:
         tr.write_line(f"latencies written to {RESULTS}")

@@ -528,6 +528,7 @@ class ExplorerCheck:
     cell: int
     moves: list[Move] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    inactive: list[str] = field(default_factory=list)  # disabled when their turn came (no effect then)
     failures: list[Failure] = field(default_factory=list)
     screenshot: Path | None = None
     layout: dict = field(default_factory=dict)  # geometry measured before any move (see _JS_GEOMETRY)
@@ -558,6 +559,7 @@ class ExplorerCheck:
             "moves": [m.__dict__ for m in self.moves],
             "status_only": sum(m.response is not None and m.response != "image" for m in self.moves),
             "skipped_for_time": self.skipped,
+            "disabled_when_reached": self.inactive,
             "failures": [str(f) for f in self.failures],
             "layout": self.layout,
             "screenshot": str(self.screenshot) if self.screenshot else None,
@@ -722,8 +724,8 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
             if check.moves and time.perf_counter() - t_start > budget_s:
                 check.skipped.append(label)
                 continue
-            if not _still_active(kind, loc):
-                check.skipped.append(f"{label} (inactive after an earlier move)")
+            if _is_disabled(kind, loc) or not loc.first.is_visible():  # an earlier move switched it off or hid it
+                check.inactive.append(label)
                 continue
             for m in range(moves_per_control):
                 move = _move_once(page, img, kind, loc, label, m, move_timeout, status)
@@ -758,16 +760,6 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
     return checks
 
 
-def _still_active(kind, loc) -> bool:
-    """False once an earlier move has greyed out or hidden this control."""
-    first = loc.first
-    if not first.is_visible():
-        return False
-    if kind == "slider":
-        return not first.evaluate("h => !!h.closest('.mod-disabled, [disabled]')")
-    return kind == "toggle" or not first.is_disabled()
-
-
 def _controls(ex):
     """(kind, locator, label) for each enabled control of one explorer, top to bottom."""
     out = []
@@ -800,11 +792,21 @@ def _controls(ex):
     return out
 
 
+def _is_disabled(kind, loc) -> bool:
+    """True when the control is disabled now (explorers disable controls that have no effect)."""
+    if kind == "slider":
+        return loc.evaluate("h => { const b = h.closest('.widget-slider');"
+                            " return !!(b.querySelector('[disabled]') || b.classList.contains('mod-disabled')); }")
+    if kind in ("dropdown", "checkbox"):
+        return loc.is_disabled()
+    return False
+
+
 def _move_in_other_modes(page, img, control, switches, timeout) -> Move | None:
     """Retry one move after switching each dropdown / toggle / checkbox to each other value."""
     kind, loc, label = control
     for skind, sloc, slabel in switches:
-        if sloc == loc:
+        if sloc == loc or _is_disabled(skind, sloc):
             continue
         n = _n_options(skind, sloc)
         for step in range(max(n - 1, 1)):
@@ -965,3 +967,60 @@ def contact_sheet(images, target: Path, *, columns: int = 2, width: int = 860) -
     target.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(target, optimize=True)
     return target
+
+
+# --------------------------------------------------------------------------- playing (frame rate)
+_JS_EXEC = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code, silent: false, store_history: false});
+  let out = '';
+  future.onIOPub = msg => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+  };
+  await future.done;
+  return out;
+}"""
+
+_JS_FRAMES = """([img, ms]) => new Promise(resolve => {
+  const times = [];
+  const obs = new MutationObserver(list => { for (const m of list) if (m.target === img) times.push(performance.now()); });
+  obs.observe(img, {attributes: true, attributeFilter: ['src']});
+  setTimeout(() => { obs.disconnect(); resolve(times); }, ms);
+})"""
+
+
+def kernel_exec(page, code: str) -> str:
+    """Run ``code`` in the open notebook's kernel (not in a cell) and return what it printed."""
+    return page.evaluate(_JS_EXEC, code)
+
+
+def measure_playing(page, explorer, setup: str, report: str, *, seconds: float = 6.0,
+                    warmup: float = 1.5) -> dict:
+    """Press the Play button of ``explorer`` (a locator) and count new figure images for ``seconds``.
+
+    ``setup`` runs in the kernel first (e.g. set the controls), ``report`` after pausing; its
+    printed JSON is returned under "kernel". Returns frames per second in the browser and the
+    median interval between frames (ms).
+    """
+    import json
+
+    before = kernel_exec(page, setup)
+    img = explorer.locator("img.dlnotes-explorer-figure").first
+    buttons = explorer.locator(".widget-play button")
+    buttons.nth(0).click()  # play
+    page.wait_for_timeout(warmup * 1000)
+    times = page.evaluate(_JS_FRAMES, [img.element_handle(), seconds * 1000])
+    buttons.nth(1).click()  # pause
+    page.wait_for_timeout(500)
+    out = kernel_exec(page, report)
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    fps = (len(times) - 1) / ((times[-1] - times[0]) / 1000) if len(times) > 2 else 0.0
+    try:
+        kernel = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+    except ValueError:
+        kernel = {"output": out[-500:]}
+    return {"frames": len(times), "seconds": seconds, "fps": round(fps, 2),
+            "median_frame_ms": round(statistics.median(gaps), 1) if gaps else None,
+            "p95_frame_ms": round(percentile(gaps, 95), 1) if gaps else None,
+            "setup_output": before[-300:], "kernel": kernel}

@@ -100,6 +100,42 @@ def test_every_explorer_shows_its_figure_beside_the_controls_at_natural_size(exp
     assert not bad, f"{notebook_run.path}: explorers look wrong (screenshots {shots}):\n{_fmt(bad)}"
 
 
+PLAY_CONFIGS = {
+    "circle (default)": "{}",
+    "spiral, 4x8 ReLU": "{'dataset': 'spiral', 'hidden_layers': 4, 'neurons': 8, 'activation': 'relu'}",
+}
+_FIND = ("import gc, json, statistics as _st\n"
+         "_pg = [o for o in gc.get_objects() if type(o).__name__ == 'Playground' and not getattr(o, 'closed', False)][-1]\n")
+
+
+def test_playground_plays_and_its_frame_rate_is_recorded(notebook_run):
+    """Press play on chapter 04's playground (the whole network picture drawn) and count frames.
+
+    The frame rate is recorded (benchmarks/results/browser_latency.json, "playing") with the
+    kernel's per-frame cost, not asserted: speed is measured, not tested (a shared machine).
+    """
+    if "04_backprop" not in notebook_run.path:
+        pytest.skip("the playground is in chapter 04")
+    if notebook_run.kinds() & {"kernel-dialog", "dialog", "open-timeout", "timeout", "kernel-dead"}:
+        pytest.skip(f"{notebook_run.path} did not run")
+    page = notebook_run.page
+    explorers = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .dlnotes-explorer")
+    playground = explorers.filter(has=page.locator(".widget-play")).first
+    playground.scroll_into_view_if_needed()
+    for name, settings in PLAY_CONFIGS.items():
+        setup = (_FIND + "from dlnotes.explorers.playground import DEFAULTS\n"
+                 f"_pg.set(**{{**DEFAULTS, **{settings}}}); _pg.buttons['reset'].click(); _pg.frame_costs.clear()\n"
+                 "print('ready', _pg.error)")
+        report = (_FIND + "_c = list(_pg.frame_costs)\n"
+                  "print(json.dumps({k: round(_st.median(f[k] for f in _c), 2) for k in (_c[0] if _c else {})}"
+                  " | {'kernel_frames': len(_c), 'error': _pg.error}))")
+        row = labdriver.measure_playing(page, playground, setup, report)
+        row["config"] = name
+        RECORD.playing.append(row)
+        assert row["frames"] > 3, f"the playground did not animate for {name}: {row}"
+        assert row["kernel"].get("error") is None, row
+
+
 # --------------------------------------------------------------------------- broken on purpose
 def _run_fixture(lab_page, screenshots, name, timeout=90):
     return labdriver.run_notebook(lab_page, f"fixtures/{name}", timeout=timeout,

@@ -1,6 +1,8 @@
-"""Chapter 02 explorers: an activation function (激活函数) and its slope; gradients through a deep chain.
+"""Chapter 02 explorers: an activation function (激活函数) and its slope; gradients through a deep chain;
+one hidden layer approximating a function (通用近似定理).
 
-The functions live in :mod:`dlnotes.functions`, the deep chain in :mod:`dlnotes.depth`.
+The functions live in :mod:`dlnotes.functions`, the deep chain in :mod:`dlnotes.depth`, the
+one-hidden-layer fit behind the universal-approximation explorer in :mod:`dlnotes.network`.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ import functools
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from dlnotes.depth import chain_gradients
+from dlnotes.depth import chain_gradients, verdict
 from dlnotes.explorers.base import Explorer, dropdown, figure, int_slider, register, slider
 from dlnotes.functions import ACTIVATIONS
-from dlnotes.style import GREEN, HIGHLIGHT, NEUTRAL, log_axis
+from dlnotes.network import hidden_kinks, one_hidden_layer_fit
+from dlnotes.style import BLUE, GREEN, HIGHLIGHT, NEUTRAL, ORANGE, log_axis
 
-__all__ = ["LEAKY_ALPHA", "activation_explorer", "vanishing_gradient_explorer"]
+__all__ = ["LEAKY_ALPHA", "activation_explorer", "universal_approximation_explorer", "vanishing_gradient_explorer"]
 
 LEAKY_ALPHA = 0.1
 """Slope of leaky ReLU for x < 0 in the explorers (0.01 is common but hard to see on a plot)."""
@@ -139,12 +142,9 @@ def vanishing_gradient_explorer():
             return "The first layer gets an exactly zero gradient: nothing reaches it."
         ratio = g[0] / g[-1]
         msg = f"gradient at layer 1 / gradient at layer {depth} = {ratio:.2g}"
-        if ratio < 1e-3:
-            msg += " — vanishing: the early layers barely learn."
-        elif ratio > 1e3:
-            msg += " — exploding: the early layers get huge updates."
-        else:
-            msg += " — the gradient reaches the early layers."
+        msg += {"vanishing": " — vanishing: the early layers barely learn.",
+                "exploding": " — exploding: the early layers get huge updates.",
+                "reaches": " — the gradient reaches the early layers."}[verdict(ratio)]
         if hi < 1e-6:
             msg += f" But every layer's gradient is tiny (at most {hi:.1e}): the weights are too small, so the signal dies."
         return msg
@@ -158,3 +158,50 @@ def vanishing_gradient_explorer():
     }
     explorer = Explorer(update, controls, fig, title="Vanishing gradients in a deep chain")
     return explorer
+
+
+APPROXIMATION_TARGETS = {
+    "sin(3x) + 0.3x²": lambda x: np.sin(3 * x) + 0.3 * x**2,
+    "|x|": np.abs,
+    "step": lambda x: (x > 0).astype(float),
+    "sin(8x): fast wiggles": lambda x: np.sin(8 * x),
+}
+"""Functions the universal-approximation explorer fits, by label."""
+
+
+@register
+def universal_approximation_explorer():
+    """Hidden-units slider: one hidden layer of ReLU hinges, output layer fitted, against a 1-D target."""
+    fig, ax = figure(figsize=(5.8, 3.2))
+    x = np.linspace(-3, 3, 600)
+    (target_line,) = ax.plot([], [], color="0.7", lw=4, label="target")
+    (fit_line,) = ax.plot([], [], color=ORANGE, lw=1.8, label="network")
+    kinks = ax.scatter([], [], marker="|", s=60, color=BLUE, label="kinks c_j")
+    ax.set_xlim(-3, 3)
+    ax.set_xlabel("x")
+    ax.legend(loc="upper center", ncol=3)
+    title = ax.set_title("")
+
+    def update(hidden, target):
+        f = APPROXIMATION_TARGETS[target]
+        t, y = f(x), one_hidden_layer_fit(f, hidden, x)
+        target_line.set_data(x, t)
+        fit_line.set_data(x, y)
+        c = hidden_kinks(x, hidden)
+        lo, hi = min(t.min(), y.min()), max(t.max(), y.max())
+        pad = 0.15 * (hi - lo) + 0.1
+        ax.set_ylim(lo - pad, hi + 2 * pad)
+        kinks.set_offsets(np.column_stack([c, np.full_like(c, lo - 0.6 * pad)]))
+        err = float(np.max(np.abs(y - t)))
+        title.set_text(f"{hidden} hidden ReLU units, largest error {err:.3g}")
+        msg = f"largest error {err:.3g} with {hidden} hidden units ({hidden + 1} output weights fitted)"
+        if target == "step":
+            msg += " — a jump is not continuous: the error next to it never goes away, it only gets narrower."
+        return msg
+
+    controls = {
+        "hidden": int_slider("hidden units", 1, 64, 4),
+        "target": dropdown("target function", list(APPROXIMATION_TARGETS), "sin(3x) + 0.3x²",
+                           help="the 1-D function the hidden units approximate"),
+    }
+    return Explorer(update, controls, fig, title="One hidden layer approximates a function")

@@ -19,9 +19,9 @@ def neuron_expression(x=2.0, w=-1.5, b=1.0, t=1.0) -> Value:
     x, w, b, t = Value(x, label="x"), Value(w, label="w"), Value(b, label="b"), Value(t, label="t")
     wx = w * x
     wx.label = "w·x"
-    z = wx + b
-    z.label = "z"
-    y = z.sigmoid()
+    a = wx + b
+    a.label = "a"
+    y = a.sigmoid()
     y.label = "y"
     d = y - t
     d.label = "y−t"
@@ -123,6 +123,7 @@ def draw_graph(root: Value, ax=None, *, show_grad=True, note=CHAIN_RULE) -> Grap
     for n in nodes:
         x, y = pos[id(n)]
         style = _LEAF if not inputs[id(n)] else _BOX
+        # zorder 3: a box covers the arrows it touches; its operation badge (zorder 4) sits on its corner
         texts.append(ax.text(x, y, _node_text(n, show_grad), ha="center", va="center", fontsize=9, bbox=style, zorder=3))
         if inputs[id(n)]:
             ox, oy = x - 0.37, y + 0.22  # the operation sits on the top-left corner of the box it computes

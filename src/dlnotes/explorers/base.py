@@ -32,13 +32,19 @@ Cheap explorers redraw on every slider move. Expensive ones (training) use
 at the start of every update, so it never shows an earlier run's numbers).
 
 No exception ever escapes into the notebook: a failing update shows its message in
-place of the plot and is kept in :attr:`Explorer.error`. NumPy ``RuntimeWarning``s
-(overflow, division by zero) raised during an update are kept in
+place of the plot and is kept in :attr:`Explorer.error`. Warnings raised during an
+update (NumPy overflow, a library's deprecation, ...) are kept in
 :attr:`Explorer.warnings`; tests assert that list stays empty.
 
 Rendering is tuned once here for every explorer: text is rasterised once per string and
 re-stamped on later frames (:class:`ExplorerCanvas`), and frames are PNG-encoded without
 the row filters a file would use (:func:`encode_png`); ``make bench`` measures the result.
+
+Re-running a notebook cell closes the explorers that cell built in its previous run
+(:meth:`Explorer.close` releases the figure, its canvas and every widget), so a cell
+run five times holds one live explorer, not five. Explorers built by *other* cells stay
+live, even when they come from the same factory: two cells showing the same explorer
+(say, to compare two settings) both keep working.
 
 Typical use inside a module of :mod:`dlnotes.explorers`::
 
@@ -76,7 +82,8 @@ from typing import Callable
 import ipywidgets as W
 import numpy as np
 import PIL.Image
-from IPython.display import display
+from IPython import get_ipython
+from IPython.display import HTML, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
@@ -100,10 +107,11 @@ __all__ = [
     "dropdown",
     "encode_png",
     "figure",
+    "free_figure",
     "freeze_layout",
     "int_slider",
     "log_slider",
-    "randomize",
+    "play_button",
     "register",
     "show_image",
     "slider",
@@ -133,18 +141,30 @@ def register(factory: Callable[[], "Explorer"]) -> Callable[[], "Explorer"]:
     return factory
 
 
+def _checked_size(figsize, caller: str) -> tuple:
+    w, h = (float(v) for v in figsize)
+    if not (0 < w <= MAX_FIGSIZE[0] and 0 < h <= MAX_FIGSIZE[1]):
+        raise ValueError(f"{caller}: figsize must be at most {MAX_FIGSIZE} inches so the figure fits beside "
+                         f"the controls, got {tuple(figsize)}")
+    return w, h
+
+
 def figure(nrows: int = 1, ncols: int = 1, figsize=(5.6, 3.4), **subplot_kw):
     """A pyplot-free Figure and its axes (like ``plt.subplots``, but nothing to close).
 
     ``figsize`` is the size shown on the page (96 px per inch), at most :data:`MAX_FIGSIZE`.
     """
-    w, h = (float(v) for v in figsize)
-    if not (0 < w <= MAX_FIGSIZE[0] and 0 < h <= MAX_FIGSIZE[1]):
-        raise ValueError(f"figure: figsize must be at most {MAX_FIGSIZE} inches so the figure fits beside "
-                         f"the controls, got {tuple(figsize)}")
-    fig = Figure(figsize=(w, h), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=_checked_size(figsize, "figure"), dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
     return fig, axes
+
+
+def free_figure(figsize=(5.6, 3.4)) -> Figure:
+    """A pyplot-free Figure with no axes and no layout engine: place axes by hand with ``fig.add_axes``.
+
+    ``figsize`` as for :func:`figure`: at most :data:`MAX_FIGSIZE`.
+    """
+    return Figure(figsize=_checked_size(figsize, "free_figure"), dpi=DPI)
 
 
 def show_image(ax, image, array) -> None:
@@ -222,6 +242,12 @@ def toggle(label, options, value=None, *, help=None) -> W.ToggleButtons:
     if value is not None:
         tb.value = value
     return tb
+
+
+def play_button(interval_ms: int = 100) -> W.Play:
+    """A play / pause button whose value counts animation ticks; :meth:`Explorer.animate` runs a frame per tick."""
+    return W.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, description="play / pause",
+                  show_repeat=False)
 
 
 def button(label, icon="", *, help=None) -> W.Button:
@@ -302,6 +328,9 @@ class Explorer:
         Shown below the buttons (a Play widget, a second dropdown).
     """
 
+    closed = False
+    """True once :meth:`close` has released everything."""
+
     def __init__(self, update, controls, fig, *, expensive=False, buttons=None, title=None, extra=None):
         self.figure: Figure = fig
         self._canvas = ExplorerCanvas(fig)
@@ -360,6 +389,7 @@ class Explorer:
         self.image.add_class("dlnotes-explorer-figure")
         self.message.add_class("dlnotes-explorer-message")
         self.refresh()
+        _adopt_by_running_cell(self)
 
     # -- public -------------------------------------------------------------------
     @property
@@ -377,20 +407,65 @@ class Explorer:
 
     def refresh(self) -> None:
         """Run ``update`` with the current values and re-render; never raises."""
+        if self.closed:
+            return
         self._guarded(self._update, progress=self._takes_progress)
 
     def active(self, name: str) -> bool:
-        """False while the control (or button) ``name`` does nothing in the current state (it is greyed out)."""
-        return name not in self.inactive
+        """False while the control (or button) ``name`` does nothing in the current state (greyed out or hidden)."""
+        widget = self.controls.get(name) or self.buttons.get(name)
+        return name not in self.inactive and not (widget is not None and widget.disabled)
+
+    def close(self) -> None:
+        """Release the figure, its canvas and every widget; the explorer cannot be used afterwards.
+
+        Re-running a cell calls this on the explorers the cell built before. Everything the
+        explorer held (figure, data, callbacks) is dropped, so even a reference kept
+        elsewhere (``Out[...]``, a variable) holds only an empty shell.
+        """
+        if self.closed:
+            return
+        for w in _widget_tree(self.widget, self.progress, self.progress_text):  # progress: hidden if cheap
+            w.close()
+        self.figure.clear()
+        vars(self).clear()
+        self.closed = True
 
     def _ipython_display_(self):
-        display(self.widget)
+        display(HTML(_CLOSED_NOTE) if self.closed else self.widget)
 
     # -- internals ------------------------------------------------------------------
     def _on_change(self, change):
         if getattr(self, "_held", False):
             return
         self.refresh()
+
+    def animate(self, play: W.Play, frame, *, stop=None, gap: float = 0.5, after=None) -> None:
+        """Run ``frame(**values)`` on every tick of ``play`` (a :func:`play_button`), guarded and rendered like a button.
+
+        The browser sends a tick every ``play.interval`` ms whatever the kernel is doing; when frames
+        take longer, ticks queue up and arrive in a burst right after a frame. While playing, ticks
+        within ``min_tick_gap`` (``gap`` intervals) of the last frame's end are dropped, so pause acts
+        at once. The stop button rewinds the value to 0: not a frame. When ``stop()`` is true, playing
+        is switched off. ``after(ms)`` is called with each frame's wall time (update + render).
+        """
+        self.min_tick_gap = gap * play.interval / 1000.0
+        last_end = [0.0]
+
+        def on_tick(change):
+            if change["new"] <= change["old"]:
+                return
+            if stop is not None and stop():
+                play.playing = False
+            if play.playing and time.perf_counter() - last_end[0] < self.min_tick_gap:
+                return
+            t0 = time.perf_counter()
+            self._guarded(frame, progress=False)
+            last_end[0] = time.perf_counter()
+            if after is not None:
+                after((last_end[0] - t0) * 1e3)
+
+        play.observe(on_tick, names="value")
 
     def _make_click(self, action):
         takes_progress = "progress" in inspect.signature(action).parameters
@@ -423,7 +498,7 @@ class Explorer:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", RuntimeWarning)
                 result = fn(**kwargs)
-            self.warnings = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+            self.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]
             reply = result if isinstance(result, Reply) else Reply(status=result if isinstance(result, str) else "")
             if self._apply(reply) and _again:
                 return self._guarded(fn, progress=progress, _again=False)  # a value was moved into its new range
@@ -448,9 +523,11 @@ class Explorer:
         unknown = set(reasons) - set(self.controls) - set(self.buttons)
         if unknown:
             raise ValueError(f"Reply names no control or button of this explorer: {sorted(unknown)}")
-        self.inactive = reasons
+        previous, self.inactive = self.inactive, reasons
         for name, w in {**self.controls, **self.buttons}.items():
             off = name in reasons
+            if name not in previous and not off:
+                continue  # not this mechanism's: an explorer may grey a control out itself
             if w.disabled != off:
                 w.disabled = off
             display = "none" if name in reply.hidden else None
@@ -592,8 +669,6 @@ class _TextCachingRenderer(RendererAgg):
             key = (font.fname, size, self.dpi, item.glyph_index, phase, bool(antialiased))
             glyph = self._glyphs.get(key)
             if glyph is None:
-                if len(self._glyphs) > 20000:
-                    self._glyphs.clear()
                 font.set_size(size, self.dpi)
                 font._set_transform([[0x10000, 0], [0, 0x10000]], [round(0x40 * phase), 0])
                 bitmap = font._render_glyph(item.glyph_index, flags,
@@ -601,7 +676,9 @@ class _TextCachingRenderer(RendererAgg):
                 buffer = np.array(bitmap.buffer, dtype=np.uint8)
                 if not antialiased:
                     buffer *= 0xFF
-                glyph = self._glyphs[key] = (buffer, bitmap.left, bitmap.top)
+                glyph = (buffer, bitmap.left, bitmap.top)
+                if len(self._glyphs) < 20000:  # a few thousand in practice; never cleared, so no churn
+                    self._glyphs[key] = glyph
             buffer, left, top = glyph
             if buffer.size:
                 pieces.append((buffer, whole + left, round(-item.y) - top))  # (image, x, y of its top row, y down)
@@ -819,31 +896,50 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def randomize(explorer: Explorer, rng: np.random.Generator, *, extreme_prob: float = 0.2) -> dict:
-    """Set every control of ``explorer`` to a random allowed value (extremes included); returns them."""
-    chosen = {}
-    for name, w in explorer.controls.items():
-        chosen[name] = _random_value(w, rng, extreme_prob)
-    explorer.set(**chosen)
-    return chosen
+# -- re-running a cell ---------------------------------------------------------------------
+_CLOSED_NOTE = "<i>This explorer was closed (its cell ran again). Run its cell to get a new one.</i>"
+_BY_CELL: dict[str, tuple[str, list[Explorer]]] = {}
+"""cell id -> (id of the run that built them, the explorers it built)."""
 
 
-def _random_value(w, rng, extreme_prob):
-    if isinstance(w, W.FloatLogSlider):
-        e = rng.choice([w.min, w.max]) if rng.random() < extreme_prob else rng.uniform(w.min, w.max)
-        return float(w.base**e)
-    if isinstance(w, (W.FloatSlider, W.IntSlider)):
-        if rng.random() < extreme_prob:
-            return w.min if rng.random() < 0.5 else w.max
-        n = int(round((w.max - w.min) / w.step))
-        v = w.min + w.step * rng.integers(0, n + 1)
-        return int(v) if isinstance(w, W.IntSlider) else float(min(v, w.max))
-    if isinstance(w, (W.Dropdown, W.ToggleButtons, W.RadioButtons, W.Select)):
-        opts = [o[1] if isinstance(o, tuple) else o for o in w.options]
-        return opts[rng.integers(len(opts))]
-    if isinstance(w, (W.Checkbox, W.ToggleButton)):
-        return bool(rng.integers(2))
-    return w.value
+def _running_cell() -> tuple[str, str] | None:
+    """``(cell id, run id)`` of the notebook cell executing now; None outside a notebook kernel.
+
+    JupyterLab sends the cell's id with every execute request; each request has its own id.
+    """
+    kernel = getattr(get_ipython(), "kernel", None)
+    try:
+        parent = kernel.get_parent()
+        cell, run = parent["metadata"].get("cellId"), parent["header"]["msg_id"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return (cell, run) if cell and run else None
+
+
+def _adopt_by_running_cell(explorer: Explorer) -> None:
+    """Record ``explorer`` under the running cell, closing what that cell built in an earlier run."""
+    where = _running_cell()
+    if where is None:  # a script or a test: nothing is closed behind the caller's back
+        return
+    cell, run = where
+    last_run, built = _BY_CELL.get(cell, (None, []))
+    if last_run != run:
+        for old in built:
+            old.close()
+        built = []
+    built.append(explorer)
+    _BY_CELL[cell] = (run, built)
+
+
+def _widget_tree(*roots: W.Widget) -> list[W.Widget]:
+    """The roots, every widget inside them, and their layout/style widgets (each control has its own)."""
+    out, todo = [], list(roots)
+    while todo:
+        w = todo.pop()
+        out.append(w)
+        todo += list(getattr(w, "children", ()))
+        todo += [x for x in (getattr(w, "layout", None), getattr(w, "style", None)) if isinstance(x, W.Widget)]
+    return out
 
 
 def discover() -> dict[str, Callable[[], Explorer]]:

@@ -4,32 +4,58 @@ Most of a figure's drawing time goes into text (tick labels, titles, boxes). Whe
 few artists change per update, :class:`Blitter` draws the rest once into a cached
 background and, on every later frame, restores it and draws just the moving artists.
 :class:`BlitExplorer` is an :class:`~dlnotes.explorers.base.Explorer` that renders this way.
+:class:`PixelImage` is an image for such frames: numpy resamples it to its exact pixel box
+once per frame and the renderer only copies it (no general image pipeline).
+
+Blitting is kept where ``make bench`` shows it pays (a full redraw at least 1.5 times slower):
+the playground's Play animation, the computational graph and the initialiser histograms.
+A blitted frame must equal a full redraw (:meth:`Blitter.full_png`); the explorer contract
+test compares the two.
 """
 
 from __future__ import annotations
 
+import time
+
+import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from dlnotes.explorers.base import Explorer, canvas_png, freeze_layout
 
-__all__ = ["BlitExplorer", "Blitter"]
+__all__ = ["BlitExplorer", "Blitter", "PixelImage"]
 
 
 class Blitter:
-    """Renders ``fig`` to PNG, redrawing the static background only when ``stale`` is set."""
+    """Renders ``fig`` to PNG, redrawing the static background only when ``stale`` is set.
 
-    def __init__(self, fig, dynamic):
+    ``dynamic`` artists are drawn on every frame over the cached background. ``overlay`` artists
+    do not change from frame to frame but lie *on top of* dynamic ones (data points over a
+    heat-map): they are drawn once (when stale) into a transparent layer that every frame
+    composites over the dynamic artists, instead of drawing them again.
+    """
+
+    def __init__(self, fig, dynamic, overlay=()):
         self.fig = fig
-        self.dynamic = list(dynamic)
-        for artist in self.dynamic:
+        # A full redraw paints an axes' spines over its content: so must a blitted frame.
+        holders = {a.axes for a in dynamic}
+        spines = [s for ax in fig.axes if ax in holders and ax.axison for s in ax.spines.values() if s not in dynamic]
+        self.dynamic = [*dynamic, *spines]
+        self.overlay = list(overlay)
+        for artist in self.dynamic + self.overlay:
             artist.set_animated(True)  # skipped by a normal draw: they go on top of the background
+        self._layer = None
         self.stale = True
         self.full_redraws = 0
+        self.last_draw_ms = 0.0
+        self.last_encode_ms = 0.0
+        """Milliseconds the last :meth:`png` spent drawing (background and artists) and encoding the PNG."""
         self._background = None
         self._size = None
 
     def png(self) -> bytes:
         """PNG bytes of the whole figure: cached background (redrawn if stale) plus the dynamic artists."""
+        t0 = time.perf_counter()
         canvas = self.fig.canvas
         if not isinstance(canvas, FigureCanvasAgg):
             canvas = FigureCanvasAgg(self.fig)
@@ -39,19 +65,64 @@ class Blitter:
                 freeze_layout(self.fig, canvas)  # so the cached background stays put
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._layer = self._draw_overlay(canvas) if self.overlay else None
             self._size = size
             self.stale = False
             self.full_redraws += 1
         else:
             canvas.restore_region(self._background)
         renderer = canvas.get_renderer()
-        for artist in self.dynamic:
+        for artist in sorted(self.dynamic, key=lambda a: a.get_zorder()):  # as a full draw would order them
             artist.draw(renderer)
+        if self._layer is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, self._layer[0], self._layer[1], self._layer[2])
+            gc.restore()
+        t1 = time.perf_counter()
+        png = canvas_png(canvas)
+        self.last_draw_ms, self.last_encode_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
+        return png
+
+
+    def _draw_overlay(self, canvas):
+        """(x, y, rgba): the overlay artists alone on a transparent layer, cropped to where they are."""
+        renderer = canvas.get_renderer()
+        renderer.clear()
+        for artist in self.overlay:
+            artist.draw(renderer)
+        rgba = np.asarray(renderer.buffer_rgba())
+        rows, cols = np.nonzero(rgba[..., 3])
+        layer = None
+        if rows.size:
+            top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+            # draw_image takes rows bottom first, at the layer's lower-left corner
+            layer = int(left), int(rgba.shape[0] - bottom), rgba[top:bottom, left:right][::-1].copy()
+        canvas.restore_region(self._background)
+        return layer
+
+    def full_png(self) -> bytes:
+        """The same frame drawn the plain way: every artist in z-order, no cached background.
+
+        Tests compare it with :meth:`png`; ``make bench`` times both.
+        """
+        canvas = self.fig.canvas
+        if self._background is None:
+            freeze_layout(self.fig, canvas)  # as png() does, so both frames share one layout
+        for artist in self.dynamic + self.overlay:
+            artist.set_animated(False)
+        try:
+            canvas.draw()
+        finally:
+            for artist in self.dynamic + self.overlay:
+                artist.set_animated(True)
         return canvas_png(canvas)
 
 
 class BlitExplorer(Explorer):
     """An Explorer whose figure is rendered by a :class:`Blitter` (pass ``blitter=``)."""
+
+    blitting = True
+    """False: every frame is a plain full redraw (``make bench`` compares the two)."""
 
     def __init__(self, update, controls, fig, *, blitter: Blitter, **kwargs):
         self.blitter = blitter
@@ -59,4 +130,117 @@ class BlitExplorer(Explorer):
 
     def _render(self) -> None:
         """Render through the blitter; sets ``png`` and the image widget like every explorer."""
-        self._show(self.blitter.png())
+        self._show(self.blitter.png() if self.blitting else self.blitter.full_png())
+
+
+class PixelImage(Artist):
+    """An RGB(A) image in data coordinates of ``ax`` (like ``imshow``), resampled by numpy to the
+    pixels it covers and drawn with ``renderer.draw_image`` unscaled: about ten times cheaper than
+    an ``AxesImage`` for an image that changes every frame.
+
+    ``data`` (h, w, 3 or 4) floats in [0, 1], or (h, w, 4) uint8 (cheapest, nearest only); ``extent`` (x0, x1, y0, y1); ``origin`` "upper"
+    (row 0 at the top, y0 below) or "lower"; ``interpolation`` "nearest" or "bilinear". Transparent
+    pixels (alpha < 1) let what is below show through. Same interface as an ``AxesImage`` for
+    :meth:`set_data` / :meth:`set_extent` / :meth:`get_array`.
+    """
+
+    def __init__(self, ax, data=None, extent=(0.0, 1.0, 0.0, 1.0), *, origin="upper", interpolation="nearest",
+                 zorder=0.5):
+        super().__init__()
+        if interpolation not in ("nearest", "bilinear") or origin not in ("upper", "lower"):
+            raise ValueError(f"PixelImage: interpolation must be 'nearest' or 'bilinear' and origin 'upper' or "
+                             f"'lower', got {interpolation!r}, {origin!r}")
+        self.axes = ax
+        self.set_figure(ax.figure)
+        self.set_zorder(zorder)
+        self.origin, self.interpolation = origin, interpolation
+        self._data = np.ones((1, 1, 3)) if data is None else data
+        self._extent = tuple(float(v) for v in extent)
+        self._cache_key, self._maps = None, None
+        ax.add_artist(self)
+
+    def set_data(self, data) -> None:
+        """New pixels: (h, w, 3) or (h, w, 4), floats in [0, 1], or (h, w, 4) uint8."""
+        data = np.asarray(data)
+        self._data = data if data.dtype == np.uint8 and data.shape[2] == 4 else np.asarray(data, dtype=float)
+        self.stale = True
+
+    def get_array(self) -> np.ndarray:
+        """The data last set."""
+        return self._data
+
+    def set_extent(self, extent) -> None:
+        """(x0, x1, y0, y1) in data coordinates."""
+        self._extent = tuple(float(v) for v in extent)
+        self.stale = True
+
+    def get_extent(self) -> tuple:
+        return self._extent
+
+    def _resampling(self, h, w, box):
+        """Per output row / column: source indices (nearest) or interpolation matrices (bilinear)."""
+        key = (h, w, box, self.interpolation)
+        if key != self._cache_key:
+            (px0, py0, px1, py1), (ox0, oy0, ox1, oy1) = box
+            cols = (np.arange(px0, px1) + 0.5 - ox0) / (ox1 - ox0) * w - 0.5  # source column of each pixel centre
+            rows = (np.arange(py1 - 1, py0 - 1, -1) + 0.5 - oy0) / (oy1 - oy0) * h - 0.5  # top pixel row first
+            if self.origin == "upper":
+                rows = h - 1 - rows
+            if self.interpolation == "nearest":
+                maps = (np.clip(np.round(rows), 0, h - 1).astype(np.intp), np.clip(np.round(cols), 0, w - 1).astype(np.intp))
+            else:
+                maps = (_linear_weights(rows, h), _linear_weights(cols, w))
+            self._cache_key, self._maps = key, maps
+        return self._maps
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible():
+            return
+        data = self._data
+        h, w = data.shape[:2]
+        x0, x1, y0, y1 = self._extent
+        (ox0, oy0), (ox1, oy1) = self.axes.transData.transform([(x0, y0), (x1, y1)])
+        ox0, ox1 = min(ox0, ox1), max(ox0, ox1)
+        oy0, oy1 = min(oy0, oy1), max(oy0, oy1)
+        clip = self.axes.bbox
+        px0, px1 = int(round(max(ox0, clip.x0))), int(round(min(ox1, clip.x1)))
+        py0, py1 = int(round(max(oy0, clip.y0))), int(round(min(oy1, clip.y1)))
+        if px1 <= px0 or py1 <= py0 or h == 0 or w == 0:
+            return
+        box = ((px0, py0, px1, py1), (round(ox0, 3), round(oy0, 3), round(ox1, 3), round(oy1, 3)))
+        rows, cols = self._resampling(h, w, box)
+        if data.dtype == np.uint8:
+            self._blit(renderer, clip, px0, py0, data[rows][:, cols] if self.interpolation == "nearest" else None)
+            return
+        if self.interpolation == "nearest":
+            out = data[rows][:, cols]
+        else:
+            c = data.shape[2]
+            out = (rows @ data.reshape(h, w * c)).reshape(-1, w, c)
+            out = np.einsum("ywc,xw->yxc", out, cols, optimize=True)
+        rgba = np.empty(out.shape[:2] + (4,), np.uint8)
+        np.multiply(np.clip(out[..., :3], 0.0, 1.0), 255.0, out=out[..., :3], casting="unsafe")
+        rgba[..., :3] = out[..., :3] + 0.5
+        rgba[..., 3] = 255 if out.shape[2] == 3 else np.clip(out[..., 3], 0, 1) * 255 + 0.5
+        self._blit(renderer, clip, px0, py0, rgba)
+
+    def _blit(self, renderer, clip, x, y, rgba):
+        if rgba is None:
+            raise ValueError("PixelImage: uint8 data is drawn with interpolation='nearest' only")
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(clip)
+        renderer.draw_image(gc, x, y, rgba[::-1])
+        gc.restore()
+        self.stale = False
+
+
+def _linear_weights(pos, n) -> np.ndarray:
+    """(len(pos), n) linear-interpolation matrix: row i takes source positions pos[i] (clamped to the ends)."""
+    pos = np.clip(pos, 0.0, n - 1.0)
+    lo = np.floor(pos).astype(np.intp)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = pos - lo
+    m = np.zeros((len(pos), n))
+    np.add.at(m, (np.arange(len(pos)), lo), 1.0 - frac)
+    np.add.at(m, (np.arange(len(pos)), hi), frac)
+    return m

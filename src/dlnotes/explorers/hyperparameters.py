@@ -20,6 +20,7 @@ import functools
 import html
 import math
 import time
+import warnings
 
 import ipywidgets as W
 import numpy as np
@@ -30,7 +31,7 @@ from dlnotes.data import load_mnist
 from dlnotes.explorers.base import (Explorer, Reply, ExplorerCanvas, button, dropdown, figure, freeze_layout,
                                     int_slider, log_slider, register, slider)
 from dlnotes.keras_models import KERAS_OPTIMIZERS, Prepared, RunConfig, prepare, train
-from dlnotes.runcache import RunCache
+from dlnotes.runcache import RunCache, RunCacheWarning
 from dlnotes.style import GREY, PALETTE, log_axis
 
 __all__ = ["HyperExplorer", "SWEEP_GRIDS", "cached_run", "default_data", "estimate_seconds", "hyper_explorer",
@@ -160,7 +161,9 @@ class HyperExplorer(Explorer):
     ``runs`` holds the overlaid runs (newest first, at most ``max_runs``), each a dict
     with ``config``, ``result`` and ``recalled``; ``last`` is the newest;
     ``sweep_results`` the last sweep as ``(param, [(value, val_acc, train_acc)])``.
-    Moving a control never trains; the ``train`` button does.
+    Moving a control never trains; the ``train`` button does. ``cache_notes`` holds the run
+    cache's warnings of the last action (a run that could not be stored, a bad entry set
+    aside); they are shown as a notice under the figure.
     """
 
     def __init__(self, data: Prepared, *, cache: RunCache | None = None, seed: int = 0, max_epochs: int = 20,
@@ -174,6 +177,7 @@ class HyperExplorer(Explorer):
         self.last: dict | None = None
         self.sweep_results: tuple[str, list] | None = None
         self.timings = self.cache.timings()  # epoch times recorded on this machine: Train's estimate
+        self.cache_notes: list[str] = []
 
         fig, axes = figure(2, 2, figsize=(5.8, 4.6))
         (self.ax_acc, self.ax_loss), (bottom_left, bottom_right) = axes
@@ -244,7 +248,20 @@ class HyperExplorer(Explorer):
                          hidden=int(hidden), batch_size=int(batch_size), epochs=int(epochs))
 
     def _run(self, config, progress=None, **kw):
-        return cached_run(config, self.data, cache=self.cache, seed=self.seed, progress=progress, **kw)
+        return self._cached(cached_run, config, self.data, cache=self.cache, seed=self.seed, progress=progress, **kw)
+
+    def _cached(self, fn, *args, **kw):
+        """``fn(*args, **kw)``, keeping its :class:`RunCacheWarning`s in ``cache_notes``; other warnings pass on."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RunCacheWarning)
+            try:
+                return fn(*args, **kw)
+            finally:
+                for w in caught:
+                    if not issubclass(w.category, RunCacheWarning):
+                        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+                    elif str(w.message) not in self.cache_notes:
+                        self.cache_notes.append(str(w.message))
 
     # -- update (on release): recall or say what training costs; the Train button trains ------------
     def estimate(self, config: RunConfig) -> tuple[str, bool]:
@@ -254,7 +271,8 @@ class HyperExplorer(Explorer):
 
     def _draw(self, optimizer, lr, dropout, hidden, batch_size, epochs, progress=None):
         cfg = self.config(optimizer, lr, dropout, hidden, batch_size, epochs)
-        hit = self.cache.get(cfg.as_dict(), data=self.data.describe(), seed=self.seed)
+        self.cache_notes = []
+        hit = self._cached(self.cache.get, cfg.as_dict(), data=self.data.describe(), seed=self.seed)
         if hit is not None:
             return self._present(cfg, hit, recalled=True, progress=progress)
         cost, recorded = self.estimate(cfg)
@@ -263,10 +281,11 @@ class HyperExplorer(Explorer):
         if progress is not None:
             progress(0, 1, f"not trained yet: {cost}")
         guess = "" if recorded else " — a rough guess, since nothing has been trained on this machine yet"
-        return Reply(f"{cfg.label()}: not trained yet; press Train ({cost}{guess}).")
+        return self._reply(f"{cfg.label()}: not trained yet; press Train ({cost}{guess}).", cfg)
 
     def _train_action(self, progress=None, **values):
         cfg = self.config(**values)
+        self.cache_notes = []
         t0 = time.perf_counter()
         result, recalled = self._run(cfg, progress)
         if not recalled and result.get("epoch_seconds"):
@@ -292,9 +311,10 @@ class HyperExplorer(Explorer):
         return self._reply(msg, cfg)
 
     def _reply(self, status: str, cfg: RunConfig) -> Reply:
-        """``status``, with Train greyed out while the current setting is already trained."""
-        trained = self.cache.get(cfg.as_dict(), data=self.data.describe(), seed=self.seed) is not None
-        return Reply(status, inactive={"train": "this setting is trained: its curves are shown"} if trained else {})
+        """``status`` with the run cache's notes as a notice; Train greyed out while this setting is trained."""
+        trained = self._cached(self.cache.get, cfg.as_dict(), data=self.data.describe(), seed=self.seed) is not None
+        return Reply(status, notice=" · ".join(self.cache_notes),
+                     inactive={"train": "this setting is trained: its curves are shown"} if trained else {})
 
     def _clear_action(self, **values):
         self.runs = []
@@ -374,6 +394,7 @@ class HyperExplorer(Explorer):
 
     def _sweep_action(self, progress=None, **values):
         param = self.sweep_choice.value
+        self.cache_notes = []
         points = self.sweep(param, progress=progress, **values)
         self.timings = self.cache.timings()
         best = max(points, key=lambda p: p[1] if math.isfinite(p[1]) else -1.0) if points else None

@@ -7,8 +7,7 @@ The paths come from :func:`dlnotes.descent.trajectory`, the optimisers from
 from __future__ import annotations
 
 from dlnotes.descent import SURFACES, trajectory
-from dlnotes.explorers.base import checkbox, dropdown, figure, int_slider, log_slider, register
-from dlnotes.explorers.blit import BlitExplorer, Blitter
+from dlnotes.explorers.base import Explorer, checkbox, dropdown, figure, int_slider, log_slider, register
 from dlnotes.figures import plot_surface
 from dlnotes.optimizers import OPTIMIZERS, make_optimizer
 from dlnotes.style import OPTIMIZER_COLORS
@@ -28,14 +27,8 @@ def optimizer_explorer():
     ax.locator_params(nbins=5)
     title = ax.set_title("")
 
-    blitter = Blitter(fig, [start, *lines.values(), title])  # contours and axes are drawn once
-    drawn_surface = [None]
-
     def update(surface, lr, steps, **shown):
         s = SURFACES[surface]
-        if surface != drawn_surface[0]:
-            blitter.stale = True  # a new background: other contours and limits
-            drawn_surface[0] = surface
         for name, artists in contours.items():
             for artist in artists:
                 artist.set_visible(name == surface)
@@ -81,4 +74,5 @@ def optimizer_explorer():
     # The boxes carry each path's colour: they are the figure's legend.
     controls.update({name: checkbox(name, True, color=OPTIMIZER_COLORS[name], help=f"draw {name}'s path")
                      for name in OPTIMIZERS})
-    return BlitExplorer(update, controls, fig, blitter=blitter, title="Optimiser trajectories")
+    # A plain redraw: blitting saved only 13 % here (make bench), not worth a cached background.
+    return Explorer(update, controls, fig, title="Optimiser trajectories")

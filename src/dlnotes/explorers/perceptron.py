@@ -93,7 +93,7 @@ _INITS = {
 
 @register
 def learning_rule_explorer():
-    """Step through the perceptron rule w ← w + η·y·x on a truth table; learning-rate log slider."""
+    """Step through the perceptron rule w ← w + η·t·x on a truth table; learning-rate log slider."""
     max_steps = 60
     fig, ax = figure(figsize=(4.6, 4.2))
     grid, region, line, pts, marks, x4 = _gate_axes(ax)
@@ -142,13 +142,13 @@ def learning_rule_explorer():
         norm = float(np.linalg.norm(dw))
         arrow.set_visible(bool(wrong) and norm > 0)
         if wrong:
-            # the direction of the weight change Δw = η·y·x, drawn from the point
+            # the direction of the weight change Δw = η·t·x, drawn from the point
             if norm > 0:
                 arrow.xy = tuple(xi + 0.4 * dw / norm)
                 arrow.set_position(tuple(xi))
-            return Reply(f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), y={y:+d}: y·(w·x+b) = {y * a:.2f} ≤ 0 → "
-                         f"wrong, so w += η·y·x = ({dw[0]:+.3g}, {dw[1]:+.3g}), b += {lr * y:+.3g}")
-        return Reply(f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), y={y:+d}: y·(w·x+b) = {y * a:.2f} > 0 → "
+            return Reply(f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), t={y:+d}: t·(w·x+b) = {y * a:.2f} ≤ 0 → "
+                         f"wrong, so w += η·t·x = ({dw[0]:+.3g}, {dw[1]:+.3g}), b += {lr * y:+.3g}")
+        return Reply(f"epoch {epoch}, sample x=({xi[0]:.0f}, {xi[1]:.0f}), t={y:+d}: t·(w·x+b) = {y * a:.2f} > 0 → "
                      "right, no change")
 
     controls = {

@@ -1,111 +1,167 @@
 """A TensorFlow-Playground-style explorer (神经网络游乐场) for the numpy MLP of chapter 04.
 
-Pick a 2-D data set, a network shape, an activation and a learning rate, then press
-play: the decision boundary (决策边界), the train/test loss curves and a thumbnail per
-first-hidden-layer neuron update several times a second.
+Pick a 2-D data set (classes or regression), the input features, a network shape, an
+activation, dropout, an optimiser, a learning rate and L1 / L2, then press play: the
+output over the plane, the train/test loss curves and the **network picture** — every
+neuron of every layer as a small heat-map of what it computes over the input plane,
+joined by lines whose colour and thickness show each weight's sign and size — update
+many times a second.
 
-As in TensorFlow Playground, changing the learning rate, batch size or L2 rate takes
-effect mid-training (the weights are kept); changing the data or the architecture
-restarts from fresh weights. Unlike it, there is a 3-class spiral (softmax output),
-the seed-000 eight points, and the test set is drawn beside the training set.
+As in TensorFlow Playground, the optimiser, learning rate, batch size, dropout rate and
+regularisation take effect at the next training step (the weights are kept, and the
+status says so at once); changing the data, the features or the architecture restarts
+from fresh weights. Beyond it: 3-, 4- and 5-class sets with a softmax output and a class
+legend, dropout, a choice of optimiser, the seed-000 eight points, and
+:meth:`Playground.settings`, a dict that ``playground(settings)`` turns back into the
+same playground (TensorFlow Playground keeps its settings in the URL).
 
 :class:`PlaygroundState` is the model (data, network, history) without any widget;
-:class:`Playground` is the :class:`~dlnotes.explorers.base.Explorer` around it, with an
-``ipywidgets.Play`` whose ticks each train one frame with :class:`dlnotes.training.Trainer`,
-chapter 04's own training loop (no threads). The boundary is
-:class:`dlnotes.figures.DecisionBoundary`, the neuron thumbnails :func:`dlnotes.figures.mosaic`.
+:class:`PlaygroundView` draws it; :class:`Playground` is the
+:class:`~dlnotes.explorers.base.Explorer` around them, with an ``ipywidgets.Play`` whose
+ticks each train one epoch with :class:`dlnotes.training.Trainer`, chapter 04's own
+training loop, and redraw by blitting (:mod:`dlnotes.explorers.blit`). The features are the
+:class:`dlnotes.layers.InputFeatures` layer, L1 and L2 the penalty of
+:class:`dlnotes.network.Sequential`, the output picture :class:`dlnotes.figures.DecisionBoundary`.
 """
 
 from __future__ import annotations
 
+import re
 import time
+from collections import deque
 
-import ipywidgets as W
 import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from dlnotes.config import size
 from dlnotes.data import make_toy
-from dlnotes.explorers.base import Reply, button, dropdown, figure, int_slider, log_slider, register, show_image, slider
-from dlnotes.explorers.blit import BlitExplorer, Blitter
-from dlnotes.figures import DecisionBoundary, boundary_extent, mosaic, plane_grid
+from dlnotes.explorers.base import (button, checkbox, dropdown, free_figure, int_slider, log_slider, play_button, register,
+                                   slider)
+from dlnotes.explorers.blit import BlitExplorer, Blitter, PixelImage
+from dlnotes.figures import DecisionBoundary, boundary_extent, plane_grid
 from dlnotes.functions import softmax
+from dlnotes.layers import ACTIVATION_LAYERS, Affine, Dropout, InputFeatures
 from dlnotes.network import MLP
-from dlnotes.optimizers import SGD
-from dlnotes.style import BAD, BOUNDARY_CMAP, TEST, TRAIN, image_axes
+from dlnotes.optimizers import OPTIMIZERS
+from dlnotes.style import BAD, BOUNDARY_CMAP, CLASS_COLORS, TEST, TRAIN
 from dlnotes.training import Trainer
 
-__all__ = ["DATASETS", "Playground", "PlaygroundState", "playground"]
+__all__ = ["DATASETS", "FEATURES", "Playground", "PlaygroundState", "PlaygroundView", "playground"]
 
 DATASETS = {
     "circle": "circle",
     "XOR": "xor",
     "gaussian": "gaussian",
     "spiral": "spiral",
-    "3-class spiral": "spiral3",
     "two moons": "moons",
+    "3-class spiral": "spiral3",
+    "4-class spiral": "spiral4",
+    "5 blobs": "blobs5",
     "seed-000 eight points": "seed8",
+    "plane (regression)": "plane",
+    "multi-Gaussian (regression)": "multi_gaussian",
 }
 """Dropdown label -> :data:`dlnotes.data.TOY_DATASETS` name."""
 
-ACTIVATIONS = {"ReLU": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "identity"}
-L2_RATES = [0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1]
+FEATURES = {"x1": "x1", "x2": "x2", "x1_sq": "x1^2", "x2_sq": "x2^2", "x1x2": "x1*x2",
+            "sin_x1": "sin(pi*x1)", "sin_x2": "sin(pi*x2)"}
+"""Control name -> :data:`dlnotes.layers.INPUT_FEATURES` name (TensorFlow Playground's seven inputs)."""
+FEATURE_LABELS = {"x1": "x₁", "x2": "x₂", "x1_sq": "x₁²", "x2_sq": "x₂²", "x1x2": "x₁x₂",
+                  "sin_x1": "sin πx₁", "sin_x2": "sin πx₂"}
 
-# Settings that restart training when they change (data or architecture), as in Playground.
-RESTART_KEYS = ("dataset", "noise", "test_ratio", "hidden_layers", "neurons", "activation")
+ACTIVATIONS = {"ReLU": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "identity"}
+PLAYGROUND_OPTIMIZERS = ("SGD", "Momentum", "Adam")
+REGULARIZATIONS = {"none": "none", "L1": "l1", "L2": "l2"}
+REG_RATES = [0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+"""TensorFlow Playground's regularisation rates, with 0."""
+
+DEFAULTS = dict(dataset="circle", noise=0.1, test_ratio=0.5, batch_size=10,
+                x1=True, x2=True, x1_sq=False, x2_sq=False, x1x2=False, sin_x1=False, sin_x2=False,
+                hidden_layers=2, neurons=4, activation="tanh", dropout=0.0,
+                optimizer="SGD", learning_rate=0.03, regularization="l2", reg_rate=0.0,
+                discretize=False, show_test=True, picture="output")
+"""Every control's starting value (TensorFlow Playground's defaults where it has the control)."""
+
+# Settings that restart training when they change (data, features or architecture), as in Playground.
+DATA_KEYS = ("dataset", "noise", "test_ratio")
+RESTART_KEYS = DATA_KEYS + tuple(FEATURES) + ("hidden_layers", "neurons", "activation")
+NEXT_STEP_KEYS = ("batch_size", "dropout", "optimizer", "learning_rate", "regularization", "reg_rate")
 N_POINTS = 300
 MAX_STEPS_PER_FRAME = 32
+MAX_LAYERS, MAX_NEURONS = 6, 16
 
 
 class PlaygroundState:
     """Data, network and loss history of the playground; no widgets. All sizes are small (2-D inputs)."""
 
-    def __init__(self, seed: int = 0, grid: int = 40):
+    def __init__(self, seed: int = 0, grid: int = 40, weights_seed: int | None = None):
         self.seed = int(seed)
         self.grid = int(grid)
-        self.init_count = 0
+        self.weights_seed = int(seed) * 1000 + 1 if weights_seed is None else int(weights_seed)
+        self._next_weights_seed = self.weights_seed
         self.settings: dict = {}
         self.net = None
         self.trainer = None
         self.split = None
-        self.optimizer = SGD(0.03)
+        self.optimizer = None
         self.batch_size = 10
         self.train_seconds = 0.0
+        self.pending = ""
+        """What changed since the last step and acts from the next one (said at once in the status)."""
 
     # -- configuration ---------------------------------------------------------------------
-    def configure(self, dataset="circle", noise=0.1, test_ratio=0.5, hidden_layers=2, neurons=4,
-                  activation="tanh", learning_rate=0.03, batch_size=10, l2=0.0) -> bool:
-        """Apply control values; returns True when the data or architecture changed (training restarted)."""
-        if dataset not in DATASETS.values():
-            raise ValueError(f"unknown dataset {dataset!r}; choose one of {sorted(DATASETS.values())}")
-        if activation not in ACTIVATIONS.values():
-            raise ValueError(f"unknown activation {activation!r}")
-        if not 0 <= int(hidden_layers) <= 4 or not 1 <= int(neurons) <= 16:
-            raise ValueError("use 0-4 hidden layers of 1-16 neurons")
-        new = dict(dataset=dataset, noise=float(noise), test_ratio=float(test_ratio),
-                   hidden_layers=int(hidden_layers), neurons=int(neurons), activation=activation)
-        data_changed = any(self.settings.get(k) != new[k] for k in ("dataset", "noise", "test_ratio"))
-        restart = data_changed or any(self.settings.get(k) != new[k] for k in RESTART_KEYS)
-        self.settings = new
+    def configure(self, **values) -> bool:
+        """Apply control values (names of :data:`DEFAULTS`); returns True when training restarted."""
+        v = {**DEFAULTS, **self.settings, **values}
+        check_settings(v)
+        features = [FEATURES[k] for k in FEATURES if v[k]]
+        arch = dict(features=tuple(features), hidden_layers=int(v["hidden_layers"]), neurons=int(v["neurons"]),
+                    activation=v["activation"])
+        old = self.settings
+        data_changed = self.split is None or any(old.get(k) != v[k] for k in DATA_KEYS)
+        restart = data_changed or self.net is None or any(old.get(k) != v[k] for k in RESTART_KEYS)
+        changed = [k for k in NEXT_STEP_KEYS if k in old and old[k] != v[k]]
+        self.settings = {k: v[k] for k in DEFAULTS}
+        self.arch = arch
         if data_changed:
             self._make_data()
         if restart:
-            self.reset()
-        # Mid-training settings: the weights are kept.
-        self.optimizer.lr = float(learning_rate)
-        if not np.isfinite(self.optimizer.lr) or self.optimizer.lr <= 0:
-            raise ValueError(f"learning rate must be positive, got {learning_rate}")
-        self.batch_size = max(1, int(batch_size))
-        self.trainer.batch_size = min(self.batch_size, len(self.x_train))
-        self.net.l2 = max(0.0, float(l2))
+            self.reset(new_weights=False)
+        else:
+            self._apply_training_settings()
+            if changed:
+                self.pending = _describe_change(changed, self.settings)
         return restart
+
+    def _apply_training_settings(self):
+        """Optimiser, learning rate, batch size, dropout and penalty from the settings; the weights are kept."""
+        s = self.settings
+        if self.optimizer is None or type(self.optimizer).__name__ != s["optimizer"]:
+            self.optimizer = OPTIMIZERS[s["optimizer"]](s["learning_rate"])  # fresh state (velocity, moments)
+            if self.trainer is not None:
+                self.trainer.optimizer = self.optimizer
+        self.optimizer.lr = float(s["learning_rate"])
+        self.batch_size = int(s["batch_size"])
+        if self.trainer is not None:
+            self.trainer.batch_size = min(self.batch_size, len(self.x_train))
+        for layer in self.net.layers:
+            if isinstance(layer, Dropout):
+                layer.rate = float(s["dropout"])
+        rate, kind = float(s["reg_rate"]), s["regularization"]
+        self.net.l1 = rate if kind == "l1" else 0.0
+        self.net.l2 = rate if kind == "l2" else 0.0
+        self.net.l1_proximal = True  # L1 by soft-thresholding: weights reach exactly 0
 
     def _make_data(self):
         s = self.settings
         n = 8 if s["dataset"] == "seed8" else N_POINTS
         split = make_toy(s["dataset"], n=n, noise=s["noise"], test_ratio=s["test_ratio"], seed=self.seed)
         self.split = split
-        self.num_classes = max(2, split.num_classes)
+        self.regression = split.regression
+        self.num_classes = split.num_classes
+        self.outputs = 1 if self.regression else max(2, split.num_classes)
         self.extent = boundary_extent(split.x_train, split.x_test)
         # Inputs are scaled to about [-1, 1] (the seed-8 points span 1..8); the plot keeps raw units.
         allx = np.vstack([split.x_train, split.x_test])
@@ -116,15 +172,30 @@ class PlaygroundState:
         self.x_test = (split.x_test - self.center) / self.scale
         self.grid_points = (plane_grid(self.extent, self.grid) - self.center) / self.scale
 
-    def reset(self):
-        """Fresh random weights (a new seed each time), a new trainer and an empty history."""
-        s = self.settings
-        self.init_count += 1
-        self.net = MLP(2, [s["neurons"]] * s["hidden_layers"], self.num_classes, activation=s["activation"],
-                       l2=self.net.l2 if self.net is not None else 0.0, seed=self.seed * 1000 + self.init_count)
+    def new_data(self):
+        """A new draw of the same data set (TensorFlow Playground's "regenerate"), then fresh weights."""
+        self.seed += 1
+        self._make_data()
+        self.reset()
+
+    def reset(self, new_weights: bool = True):
+        """Fresh random weights (a new seed each reset), a new optimiser and trainer, an empty history."""
+        s, a = self.settings, self.arch
+        if new_weights:
+            self._next_weights_seed += 1
+        self.weights_seed = self._next_weights_seed
+        # Dropout layers are built in (at rate 0.5) and then set to the chosen rate, so the rate can
+        # change mid-training; at rate 0 a Dropout layer passes everything through.
+        self.net = MLP(2, [a["neurons"]] * a["hidden_layers"], self.outputs, activation=a["activation"],
+                       dropout=0.5, features=list(a["features"] or ("x1",)),
+                       loss="mse" if self.regression else "softmax", seed=self.weights_seed)
+        self.optimizer = None
+        self.trainer = None
+        self._apply_training_settings()
         self.trainer = Trainer(self.net, self.optimizer, self.x_train, self.split.y_train,
-                               batch_size=self.batch_size, seed=self.seed + self.init_count)
+                               batch_size=self.batch_size, seed=self.weights_seed)
         self.history = {"epoch": [], "train_loss": [], "test_loss": []}
+        self.pending = ""
         self._record()
 
     # -- training: dlnotes.training.Trainer, one frame at a time -------------------------------------
@@ -150,40 +221,85 @@ class PlaygroundState:
         done = self.trainer.run(steps)
         self.train_seconds += time.perf_counter() - t0
         if done:
+            self.pending = ""
             self._record()
         return done
 
     def _record(self):
         """Append the data loss on the training and test sets (NaN once diverged) to the history."""
-        tr = te = np.nan
+        tr = te = (np.nan, np.nan)
         if not self.diverged:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                tr = self.net.evaluate(self.x_train, self.split.y_train)[0]
+                tr = self.net.evaluate(self.x_train, self.split.y_train)
                 if len(self.x_test):
-                    te = self.net.evaluate(self.x_test, self.split.y_test)[0]
-        self.history["epoch"].append(self.epoch)
-        self.history["train_loss"].append(tr)
-        self.history["test_loss"].append(te)
+                    te = self.net.evaluate(self.x_test, self.split.y_test)
+        h = self.history
+        h["epoch"].append(self.epoch)
+        h["train_loss"].append(tr[0])
+        h["test_loss"].append(te[0])
+        self._accuracy = (tr[1], te[1])
 
     # -- what the views show ------------------------------------------------------------------------
-    def grid_outputs(self):
-        """Class probabilities on the grid (G*G, K) and first-hidden-layer outputs (G*G, H) or None."""
-        net = self.net
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    def grid_activity(self):
+        """Every neuron over the grid, in inference mode: a list of (G*G, n) arrays — the input features,
+        each hidden layer's activations — and the output: probabilities (G*G, K) or values (G*G,)."""
+        columns = []
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             h = self.grid_points
-            first = None
-            for i, layer in enumerate(net.layers):
+            for layer in self.net.layers:
                 h = layer.forward(h, train=False)
-                if first is None and i == 1 and len(net.layers) > 1:
-                    first = h
-            p = softmax(h, axis=1)
-        return p, first
+                if isinstance(layer, InputFeatures) or type(layer) in ACTIVATION_LAYERS.values():
+                    columns.append(h)
+            out = h[:, 0] if self.regression else softmax(h, axis=1)
+        return columns, out
 
     def accuracy(self):
-        """(train accuracy, test accuracy or nan)."""
-        tr = self.net.accuracy(self.x_train, self.split.y_train)
-        te = self.net.accuracy(self.x_test, self.split.y_test) if len(self.x_test) else np.nan
-        return tr, te
+        """(train accuracy, test accuracy or nan) at the last recorded epoch; both NaN for regression."""
+        return self._accuracy
+
+    def weights(self) -> list:
+        """The weight matrices, input side first (the lines of the network picture)."""
+        return [layer.W for layer in self.net.layers if isinstance(layer, Affine)]
+
+    def biases(self) -> list:
+        """The bias vectors, input side first (the small squares in the neuron tiles)."""
+        return [layer.b for layer in self.net.layers if isinstance(layer, Affine)]
+
+
+def check_settings(v: dict) -> None:
+    """Raise a clear ValueError / TypeError for a setting the playground cannot take."""
+    unknown = sorted(set(v) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(f"playground: unknown setting(s) {unknown}; the settings are {list(DEFAULTS)}")
+    choices = {"dataset": DATASETS.values(), "activation": ACTIVATIONS.values(), "optimizer": PLAYGROUND_OPTIMIZERS,
+               "regularization": REGULARIZATIONS.values(), "reg_rate": REG_RATES}
+    for key, allowed in choices.items():
+        if v[key] not in list(allowed):
+            raise ValueError(f"playground: {key} must be one of {sorted(allowed)}, got {v[key]!r}")
+    ranges = {"noise": (0.0, 0.5), "test_ratio": (0.1, 0.9), "dropout": (0.0, 0.9), "learning_rate": (1e-4, 10.0),
+              "batch_size": (1, 64), "hidden_layers": (0, MAX_LAYERS),
+              "neurons": (1, MAX_NEURONS)}
+    for key, (lo, hi) in ranges.items():
+        value = v[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"playground: {key} must be a number, got {value!r}")
+        if not lo <= value <= hi * (1 + 1e-9):
+            raise ValueError(f"playground: {key} must be in [{lo:g}, {hi:g}], got {value!r}")
+    for key in (*FEATURES, "discretize", "show_test"):
+        if not isinstance(v[key], (bool, np.bool_)):
+            raise TypeError(f"playground: {key} must be True or False, got {v[key]!r}")
+    picture = v["picture"]
+    if not (isinstance(picture, str) and (picture == "output" or re.fullmatch(r"\d+:\d+", picture))):
+        raise ValueError(f"playground: picture must be 'output' or 'column:neuron' such as '1:0', got {picture!r}")
+
+
+def _describe_change(keys, s) -> str:
+    parts = {"batch_size": f"batch size {s['batch_size']}", "dropout": f"dropout {s['dropout']:g}",
+             "optimizer": f"{s['optimizer']} (fresh optimiser state)",
+             "learning_rate": f"learning rate {s['learning_rate']:.2g}",
+             "regularization": f"regularisation {s['regularization'].upper() if s['regularization'] != 'none' else 'none'}",
+             "reg_rate": f"regularisation rate {s['reg_rate']:g}"}
+    return ", ".join(parts[k] for k in keys) + ": applies from the next training step; the weights are kept."
 
 
 def _nice_ceiling(v: float) -> float:
@@ -193,76 +309,248 @@ def _nice_ceiling(v: float) -> float:
     return float(next(m * e for m in (1, 2, 5, 10) if m * e >= v))
 
 
-def _neuron_tiles(first: np.ndarray | None, grid: int) -> np.ndarray:
-    """RGB image tiling each first-hidden-layer neuron's output (G*G, H) over the input plane, 4 per row."""
-    n = 0 if first is None else min(first.shape[1], 16)
-    maps = np.zeros((grid, grid, 0)) if n == 0 else first[:, :n].reshape(grid, grid, n)[::-1]  # row 0 = top
-    tiles = mosaic(maps, cols=4, pad=2, symmetric=True)
-    rgb = BOUNDARY_CMAP(np.nan_to_num(tiles, nan=0.5))[..., :3]
-    rgb[np.isnan(tiles)] = 1.0  # white between tiles
-    return rgb
+_LUT = BOUNDARY_CMAP(np.linspace(0.0, 1.0, 256))[:, :3]
+_LUT_U8 = (_LUT * 255 + 0.5).astype(np.uint8)
+
+
+def _lut_index(a) -> np.ndarray:
+    """Index into :data:`_LUT` of values in [-1, 1] (orange -1, white 0, blue +1); NaN is white."""
+    return np.clip(np.nan_to_num((np.asarray(a) + 1.0) * 127.5, nan=127.5), 0, 255).astype(np.intp)
+
+
+def _signed_rgb(a: np.ndarray) -> np.ndarray:
+    """Per-column colour of a signed map (..., n): orange negative, white 0, blue positive, scaled by max |a|."""
+    scale = np.maximum(np.nanmax(np.abs(a), axis=tuple(range(a.ndim - 1))), 1e-12)
+    return _LUT[_lut_index(a / scale)]
+
+
+class NetworkPicture:
+    """The network as a picture on ``ax``: one heat-map tile per neuron (one image artist, updated with
+    ``set_data``) and one line per weight (one LineCollection: colour = sign, width = size)."""
+
+    TILE_GAP = 0.3   # vertical gap between tiles, in tiles
+    COLUMN_GAP = 2.2  # horizontal gap between columns, in tiles
+
+    def __init__(self, ax, tile: int):
+        self.ax = ax
+        self.tile = int(tile)
+        ax.set_axis_off()
+        self.lines = LineCollection([], linewidths=0.5, zorder=1)
+        ax.add_collection(self.lines, autolim=False)
+        self.image = PixelImage(ax, np.zeros((2, 2, 4)), origin="upper", interpolation="nearest", zorder=2)
+        self.marker = Rectangle((0, 0), 1, 1, fill=False, ec="#222222", lw=2.0, zorder=3)
+        ax.add_patch(self.marker)
+        self.labels: list = []
+        self.sizes = None
+        self.positions: list = []
+
+    def layout(self, sizes, names) -> bool:
+        """Place columns of ``sizes`` neurons (labels ``names`` per column); True if anything moved."""
+        sizes = tuple(int(n) for n in sizes)
+        if sizes == self.sizes and [t.get_text() for t in self.labels] == _flat_names(names):
+            return False
+        self.sizes = sizes
+        T = self.tile
+        gap, col_gap = max(1, round(T * self.TILE_GAP)), round(T * self.COLUMN_GAP)
+        tallest = max(sizes)
+        H = tallest * (T + gap) - gap
+        Wd = len(sizes) * T + (len(sizes) - 1) * col_gap
+        self.canvas = np.zeros((H, Wd, 4), np.uint8)
+        self.positions = []  # per column: list of (row, col) top-left pixel of each tile
+        for c, n in enumerate(sizes):
+            x0 = c * (T + col_gap)
+            y_first = (H - (n * (T + gap) - gap)) // 2
+            self.positions.append([(y_first + i * (T + gap), x0) for i in range(n)])
+            for (r, q) in self.positions[-1]:
+                self.canvas[r:r + T, q:q + T, 3] = 255
+        segments = []
+        for c in range(len(sizes) - 1):
+            for (r0, q0) in self.positions[c]:
+                for (r1, q1) in self.positions[c + 1]:
+                    segments.append([(q0 + T - 0.5, r0 + T / 2 - 0.5), (q1 - 0.5, r1 + T / 2 - 0.5)])
+        self.lines.set_segments(segments)
+        self.image.set_data(self.canvas)
+        self.image.set_extent((-0.5, Wd - 0.5, H - 0.5, -0.5))
+        self.ax.set_aspect("equal")  # square tiles
+        self.ax.set_xlim(-0.5 - 1.6 * T, Wd - 0.5)  # room for the input names
+        self.ax.set_ylim(H - 0.5, -0.5 - 1.2 * T)  # and the column titles
+        for t in self.labels:
+            t.remove()
+        self.labels = []
+        for c, column_names in enumerate(names):
+            x = self.positions[c][0][1] + T / 2
+            head, tiles = column_names[0], column_names[1:]
+            self.labels.append(self.ax.text(x, -0.6 * T, head, ha="center", va="bottom", fontsize=9))
+            for (r, q), name in zip(self.positions[c], tiles):
+                self.labels.append(self.ax.text(q - 0.15 * T, r + T / 2, name, ha="right", va="center", fontsize=9))
+        return True
+
+    def show(self, columns, weights, biases=()) -> None:
+        """Fill the tiles with ``columns`` (per column an RGB array (T, T, n, 3)), mark each neuron's bias
+        (``biases``: one vector per column after the inputs) in its tile's lower-left corner, as
+        TensorFlow Playground does, and colour the weight lines."""
+        T = self.tile
+        b = max(3, T // 5)
+        for c, rgb in enumerate(columns):
+            rgb = (np.clip(rgb, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+            bias = _LUT_U8[_lut_index(np.tanh(biases[c - 1]))] if 0 < c <= len(biases) else None
+            for i, (r, q) in enumerate(self.positions[c]):
+                self.canvas[r:r + T, q:q + T, :3] = rgb[:, :, i]
+                if bias is not None:
+                    self.canvas[r + T - b:r + T, q:q + b, :3] = 40  # a dark frame, then the bias colour
+                    self.canvas[r + T - b + 1:r + T - 1, q + 1:q + b - 1, :3] = bias[i]
+        self.image.set_data(self.canvas)
+        if weights:
+            w = np.concatenate([np.asarray(W).ravel() for W in weights])
+            w = np.nan_to_num(w, nan=0.0, posinf=0.0, neginf=0.0)
+            colors = np.empty((len(w), 4))
+            colors[:, :3] = np.where((w > 0)[:, None], CLASS_COLORS[1], CLASS_COLORS[0])
+            colors[:, 3] = np.clip(0.3 + 0.5 * np.abs(w), 0.0, 0.9) * (w != 0)
+            self.lines.set_color(colors)
+            self.lines.set_linewidths(np.clip(0.8 * np.abs(w), 0.0, 2.5))
+
+    def mark(self, column: int | None, index: int = 0) -> None:
+        """Outline the tile of neuron ``index`` in ``column`` (None: no outline)."""
+        if column is None:
+            self.marker.set_visible(False)
+            return
+        r, q = self.positions[column][index]
+        self.marker.set_bounds(q - 1.5, r - 1.5, self.tile + 2, self.tile + 2)
+        self.marker.set_visible(True)
+
+
+def _flat_names(names) -> list:
+    return [n for column in names for n in column]
 
 
 class PlaygroundView:
-    """The playground's figure: boundary heat-map with points, loss curves, neuron thumbnails, epoch counter."""
+    """The playground's figure: network picture on top; output over the plane, loss curves and readouts below."""
 
     def __init__(self, grid: int):
-        fig, ax = figure(figsize=(5.8, 3.5))
-        fig.set_layout_engine("none")
-        ax.remove()
-        self.fig = fig
-        self.ax_map = fig.add_axes([0.015, 0.025, 0.55, 0.875])
-        self.ax_loss = fig.add_axes([0.70, 0.565, 0.28, 0.26])
-        self.ax_neur = fig.add_axes([0.62, 0.02, 0.36, 0.36])
-        self.boundary = DecisionBoundary(self.ax_map, resolution=grid)
-        for ax in (self.ax_map, self.ax_neur):
-            image_axes(ax)
+        self.fig = fig = free_figure(figsize=(5.9, 5.5))
+        self.grid = grid
+        self.tile_step = max(1, grid // 20)
+        self.ax_net = fig.add_axes([0.01, 0.47, 0.98, 0.46])
+        self.ax_map = fig.add_axes([0.03, 0.02, 0.50, 0.41])
+        self.ax_loss = fig.add_axes([0.63, 0.29, 0.34, 0.13])
+        self.ax_map.set_xticks([])
+        self.ax_map.set_yticks([])
+        self.network = NetworkPicture(self.ax_net, tile=len(range(0, grid, self.tile_step)))
+        self.boundary = DecisionBoundary(self.ax_map, resolution=grid, point_size=14, test_size=14, contours=True,
+                                         image=PixelImage(self.ax_map, origin="lower", interpolation="bilinear"))
         self.banner = self.ax_map.text(0.5, 0.5, "", transform=self.ax_map.transAxes, ha="center", va="center",
-                                       fontsize=11, color=BAD, bbox=dict(fc="white", ec=BAD))
-        self.ax_map.set_title("decision boundary  (○ train, □ test)")
+                                       fontsize=10, color=BAD, bbox=dict(fc="white", ec=BAD))
+        self.map_title = self.ax_map.set_title("", fontsize=9, pad=2)
+        self.net_title = fig.text(0.03, 0.985, "", fontsize=9, weight="bold", va="top")
         (self.train_line,) = self.ax_loss.plot([], [], color=TRAIN, lw=1.4)
         (self.test_line,) = self.ax_loss.plot([], [], color=TEST, lw=1.4)
-        self.ax_loss.set_title("loss: train (blue), test (red)", fontsize=9)
+        self.ax_loss.set_title("loss: train (blue), test (red)", fontsize=9, pad=2)
         self.ax_loss.set_xlabel("epoch", fontsize=9, labelpad=1)
         self.ax_loss.tick_params(labelsize=9, length=2, pad=1)
         # few ticks, limits that change rarely: text is the costly part of every redraw
         self.ax_loss.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         self.ax_loss.yaxis.set_major_locator(MaxNLocator(3))
-        self.neurons = self.ax_neur.imshow(np.ones((2, 2, 3)), origin="upper", interpolation="nearest")
-        self.neur_title = self.ax_neur.set_title("", fontsize=9)
-        self.counter = fig.text(0.62, 0.975, "", fontsize=10, weight="bold", va="top")
+        # the readout: labels in the background, only the numbers drawn every frame (text is costly)
+        self.readout_labels = fig.text(0.60, 0.215, "", fontsize=9, va="top", linespacing=1.3)
+        self.readout = fig.text(0.86, 0.215, "", fontsize=9, va="top", ha="right", linespacing=1.3)
+        self.settings_text = fig.text(0.03, 0.955, "", fontsize=9, va="top", color="#444444")
         self._shown = None
+        self.last_ms = 0.0
         # Blitting: everything that changes every frame is "animated" and drawn over a cached
         # background; the background is redrawn only when something static changed (stale).
-        b = self.boundary
-        self.blitter = Blitter(fig, [b.image, b.train_points, b.test_points, *self.ax_map.spines.values(),
-                                     self.banner, self.train_line, self.test_line, self.neurons, self.counter])
+        b, n = self.boundary, self.network
+        # Titles and the settings line change only when a control moves: they stay in the background
+        # (text is the costliest thing to draw), and a change redraws it (see _set_text).
+        # The data points lie over the changing heat-map but never move during training: an overlay.
+        self.blitter = Blitter(fig, [b.image, b.lines, n.lines, n.image, n.marker, self.train_line, self.test_line,
+                                     self.readout],
+                               overlay=[b.train_points, b.test_points, *self.ax_map.spines.values(), self.banner])
 
-    def draw(self, state: PlaygroundState) -> None:
-        """Update every artist in place from ``state``."""
-        if self._shown is not state.split:  # new data: move the points, the extent
+    def _set_text(self, artist, text: str) -> None:
+        """Change a background text; the cached background is redrawn only when the text really changed."""
+        if artist.get_text() != text:
+            artist.set_text(text)
+            self.blitter.stale = True
+
+    # -- the picture of the network ----------------------------------------------------------------
+    def _names(self, state):
+        feats = [FEATURE_LABELS[k] for k in FEATURES if FEATURES[k] in state.net.layers[0].features]
+        names = [["input"] + feats]
+        for i in range(state.arch["hidden_layers"]):
+            names.append([f"layer {i + 1}"] + [""] * state.arch["neurons"])
+        names.append(["output"] + (["ŷ"] if state.regression else [f"p{k}" for k in range(state.outputs)]))
+        return names
+
+    def draw(self, state: PlaygroundState, picture: str = "output", discretize: bool = False,
+             show_test: bool = True) -> None:
+        """Update every artist in place from ``state`` (:attr:`last_ms`: how long it took)."""
+        t0 = time.perf_counter()
+        self._update_artists(state, picture, discretize, show_test)
+        self.last_ms = (time.perf_counter() - t0) * 1e3
+
+    def _update_artists(self, state, picture, discretize, show_test):
+        if self._shown is not state.split:  # new data: move the points, the extent, the legend
             self._shown = state.split
             s = state.split
             self.boundary.set_extent(state.extent)
             self.boundary.set_points(s.x_train, s.y_train, s.x_test, s.y_test)
+            self.boundary.set_legend(state.num_classes if state.num_classes > 2 else None, loc="lower left",
+                                     bbox_to_anchor=(0.60, 0.005), bbox_transform=self.fig.transFigure, ncol=3,
+                                     borderaxespad=0.0, columnspacing=0.8)
             self.blitter.stale = True
-        if state.diverged:
-            self.banner.set_text("training diverged:\nlower the learning rate\nand press reset")
+        if self.boundary.test_points.get_visible() != bool(show_test):
+            self.boundary.test_points.set_visible(bool(show_test))
+            self.blitter.stale = True
+        names = self._names(state)
+        sizes = [len(c) - 1 for c in names]
+        if self.network.layout(sizes, names):
+            self.blitter.stale = True
+        column, index = picture_position(picture, sizes)
+        self.network.mark(column, index)
+        s = state.settings
+        kind = "regression" if state.regression else f"{state.outputs} classes"
+        self._set_text(self.net_title, f"{DATASET_LABELS[s['dataset']]} ({kind}): "
+                                       f"{' → '.join(str(n) for n in sizes)} neurons, {s['activation']}")
+        reg = s["regularization"]
+        reg_text = "no regularisation" if reg == "none" else f"{reg.upper()} {s['reg_rate']:g}"
+        self._set_text(self.settings_text, f"{s['optimizer']}, learning rate {s['learning_rate']:.2g}, "
+                                           f"batch {s['batch_size']}, dropout {s['dropout']:g}, {reg_text}")
+        self._set_text(self.banner, "training diverged:\nlower the learning rate\nand press reset"
+                       if state.diverged else "")
+        if not state.diverged:
+            self._draw_activity(state, column, index, discretize)
+        self._draw_losses(state)
+
+    def _draw_activity(self, state, column, index, discretize):
+        cols, out = state.grid_activity()
+        G, k = state.grid, self.tile_step
+        tiles = []
+        for h in cols:
+            maps = h.reshape(G, G, -1)[::-k, ::k][: self.network.tile, : self.network.tile]
+            tiles.append(_signed_rgb(maps))
+        if state.regression:
+            o = np.clip(out.reshape(G, G, 1), -1, 1)[::-k, ::k][: self.network.tile, : self.network.tile]
+            tiles.append(_LUT[_lut_index(o)])
         else:
-            self.banner.set_text("")
-            p, first = state.grid_outputs()
-            self.boundary.show(p)
-            tiles = _neuron_tiles(first, state.grid)
-            w = tiles.shape[1]
-            if self.ax_neur.get_xlim()[1] != w - 0.5:
-                self.blitter.stale = True
-            show_image(self.ax_neur, self.neurons, tiles)
-            n_first = 0 if first is None else first.shape[1]
-            title = (f"first hidden layer: {n_first} neuron{'s' if n_first != 1 else ''}" if n_first
-                     else "no hidden layer: a linear boundary")
-            if title != self.neur_title.get_text():
-                self.blitter.stale = True
-            self.neur_title.set_text(title)
+            p = out.reshape(G, G, -1)[::-k, ::k][: self.network.tile, : self.network.tile]
+            tiles.append(1.0 - p[..., None] * (1.0 - CLASS_COLORS[: p.shape[-1]]))  # white -> class colour
+        self.network.show(tiles, state.weights(), state.biases())
+        if column is None or column == len(cols):  # the output, large
+            if state.regression:
+                self.boundary.show_values(out, discrete=discretize)
+                title = "output ŷ over the plane (orange −1 … blue +1)"
+            else:
+                self.boundary.show(out, discrete=discretize)
+                title = f"output: {'most probable class' if discretize else 'class probabilities'}, boundary"
+        else:
+            h = cols[column][:, index]
+            scale = max(float(np.nanmax(np.abs(h))), 1e-12)
+            self.boundary.show_values(h / scale, discrete=discretize)
+            what = "input feature" if column == 0 else f"layer {column}, neuron {index + 1}"
+            title = f"{what} over the plane (scaled to its largest |value|)"
+        self._set_text(self.map_title, title)
+
+    def _draw_losses(self, state):
         h = state.history
         ep = np.asarray(h["epoch"])
         tr, te = np.asarray(h["train_loss"]), np.asarray(h["test_loss"])
@@ -279,97 +567,191 @@ class PlaygroundView:
         if top > ymax or top < ymax / 3:
             self.ax_loss.set_ylim(0, _nice_ceiling(top))
             self.blitter.stale = True
-        self.counter.set_text(f"epoch {state.epoch:,.1f}   ({state.steps:,} steps)")
+        labels = "epoch\ntrain loss\ntest loss"
+        text = f"{state.epoch:,.0f}\n{_fmt(tr[-1] if tr.size else np.nan)}\n{_fmt(te[-1] if te.size else np.nan)}"
+        if state.settings["regularization"] == "l1":
+            labels += "\nweights = 0"
+            zeros = sum(int(np.sum(W == 0)) for W in state.weights())
+            text += f"\n{zeros}/{sum(W.size for W in state.weights())}"
+        self._set_text(self.readout_labels, labels)
+        self.readout.set_text(text)
+
+
+def _fmt(v) -> str:
+    return f"{v:.3f}" if np.isfinite(v) else "—"
+
+
+DATASET_LABELS = {v: k for k, v in DATASETS.items()}
+
+
+def picture_options(sizes) -> list:
+    """The "large picture" dropdown's options for columns of ``sizes`` neurons: (label, value) pairs."""
+    opts = [("output (the network)", "output")]
+    for c, n in enumerate(sizes[:-1]):
+        for i in range(n):
+            label = f"input {i + 1}" if c == 0 else f"layer {c}, neuron {i + 1}"
+            opts.append((label, f"{c}:{i}"))
+    return opts
+
+
+def picture_position(picture: str, sizes) -> tuple:
+    """(column, index) of the neuron ``picture`` names, or (None, 0) for the output."""
+    if picture == "output":
+        return None, 0
+    c, i = (int(p) for p in picture.split(":"))
+    if c >= len(sizes) - 1 or i >= sizes[c]:
+        return None, 0
+    return c, i
 
 
 class Playground(BlitExplorer):
     """The playground explorer: controls + Play/step/reset driving a :class:`PlaygroundState`."""
 
-    def __init__(self, seed: int = 0, grid: int | None = None, interval_ms: int = 100):
-        self.state = PlaygroundState(seed=seed, grid=grid or size(full=40, smoke=24))
+    def __init__(self, settings: dict | None = None, *, grid: int | None = None, interval_ms: int = 15):
+        settings = dict(settings or {})
+        seed = settings.pop("seed", 0)
+        weights_seed = settings.pop("weights_seed", None)
+        values = {**DEFAULTS, **settings}
+        check_settings(values)
+        self.state = PlaygroundState(seed=seed, grid=grid or size(full=40, smoke=24), weights_seed=weights_seed)
         self.view = PlaygroundView(self.state.grid)
-        self.min_tick_gap = 0.5 * interval_ms / 1000.0
-        self._last_tick_end = 0.0
-        self.play = W.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, description="play / pause",
-                           show_repeat=False)
+        self.frame_costs: deque = deque(maxlen=200)
+        """Per frame: training, drawing and encoding milliseconds (the benchmark reads them)."""
+        self._frame_train_ms = 0.0
+        self.play = play_button(interval_ms)
+        feature_boxes = {k: checkbox(f"input {FEATURE_LABELS[k]}", values[k]) for k in FEATURES}
         controls = {
-            "dataset": dropdown("data set", list(DATASETS.items()), "circle"),
-            "noise": slider("noise", 0.0, 0.5, 0.05, 0.1),
-            "test_ratio": slider("test share", 0.1, 0.9, 0.1, 0.5,
-                                 help="share of the points held out as the test set (□)"),
-            "hidden_layers": int_slider("hidden layers", 0, 4, 2),
-            "neurons": int_slider("neurons per layer", 1, 16, 4),
-            "activation": dropdown("activation", list(ACTIVATIONS.items()), "tanh"),
-            "learning_rate": log_slider("learning rate", 1e-3, 3.0, 0.1, help="takes effect from the next step"),
-            "batch_size": int_slider("batch size", 1, 64, 10, help="takes effect from the next step"),
-            "l2": dropdown("L2 rate", [(f"{v:g}", v) for v in L2_RATES], 0.0, help="takes effect from the next step"),
+            "dataset": dropdown("data set", list(DATASETS.items()), values["dataset"]),
+            "noise": slider("noise", 0.0, 0.5, 0.05, values["noise"]),
+            "test_ratio": slider("test share", 0.1, 0.9, 0.1, values["test_ratio"],
+                                 help="share of the points held out as the test set (squares)"),
+            "batch_size": int_slider("batch size", 1, 64, values["batch_size"],
+                                     help="applies from the next training step; the weights are kept"),
+            **feature_boxes,
+            "hidden_layers": int_slider("hidden layers", 0, MAX_LAYERS, values["hidden_layers"]),
+            "neurons": int_slider("neurons per layer", 1, MAX_NEURONS, values["neurons"]),
+            "activation": dropdown("activation", list(ACTIVATIONS.items()), values["activation"]),
+            "dropout": slider("dropout rate", 0.0, 0.9, 0.05, values["dropout"], unit="hidden layers"),
+            "optimizer": dropdown("optimiser", list(PLAYGROUND_OPTIMIZERS), values["optimizer"]),
+            "learning_rate": log_slider("learning rate", 1e-4, 10.0, values["learning_rate"],
+                                        help="applies from the next training step; the weights are kept"),
+            "regularization": dropdown("regularisation", list(REGULARIZATIONS.items()), values["regularization"]),
+            "reg_rate": dropdown("regularisation rate", [(f"{v:g}", v) for v in REG_RATES], values["reg_rate"]),
+            "discretize": checkbox("discretize output", values["discretize"]),
+            "show_test": checkbox("show test data", values["show_test"]),
+            "picture": dropdown("large picture", [("output (the network)", "output")], "output"),
         }
+        self._wanted_picture = values["picture"]
         buttons = {
             "step": (button("step", "step-forward"), self._step),
             "reset": (button("reset", "refresh"), self._reset),
+            "new_data": (button("new data", "random"), self._new_data),
         }
         super().__init__(self._update, controls, self.view.fig, blitter=self.view.blitter, buttons=buttons,
                          title="Playground: train a network on 2-D data", extra=[self.play])
-        self.play.observe(self._on_tick, names="value")
+        # The browser ticks every `interval_ms`, faster than a frame takes: the next frame starts as soon
+        # as one is done; ticks that queued up meanwhile are dropped (see Explorer.animate).
+        self.animate(self.play, self._step, stop=lambda: self.state.diverged, gap=0.4, after=self._count_frame)
+        self.play.observe(self._on_pause, names="playing")
+
+    # -- the shareable state ------------------------------------------------------------------------
+    def settings(self) -> dict:
+        """Every setting, with the data and weight seeds: ``playground(settings)`` rebuilds this playground
+        (same data, same starting weights, same controls) — for a worksheet, as Playground's URL."""
+        return {**self.values, "seed": self.state.seed, "weights_seed": self.state.weights_seed}
 
     # -- actions (each runs inside Explorer's guard, then the figure is re-rendered) --------------
-    def _update(self, **values):
-        before = self._mid_training_settings()
+    def _configure(self, values) -> bool:
+        values = dict(values)
+        picture = values.pop("picture")
         restarted = self.state.configure(**values)
+        self._sync_controls(picture)
+        return restarted
+
+    def _sync_controls(self, picture):
+        """The "large picture" options follow the architecture; controls that do nothing now are disabled."""
+        sizes = [len(self.state.net.layers[0].features)] + [self.state.arch["neurons"]] * self.state.arch[
+            "hidden_layers"] + [self.state.outputs]
+        dd = self.controls["picture"]
+        options = picture_options(sizes)
+        wanted = self._wanted_picture or picture
+        self._wanted_picture = None
+        with self._hold():
+            if [o[1] for o in dd.options] != [o[1] for o in options]:
+                dd.options = options
+            values = [o[1] for o in options]
+            dd.value = wanted if wanted in values else (picture if picture in values else "output")
+        hidden = self.state.arch["hidden_layers"] > 0
+        for name in ("neurons", "activation", "dropout"):
+            self.controls[name].disabled = not hidden
+        self.controls["reg_rate"].disabled = self.state.settings["regularization"] == "none"
+
+    def _draw(self):
+        v = self.values
+        self.view.draw(self.state, v["picture"], v["discretize"], v["show_test"])
+
+    def _update(self, **values):
+        restarted = self._configure(values)
         if restarted and getattr(self, "play", None) is not None:
             self.play.playing = False  # as in Playground: a new problem starts paused
-        self.view.draw(self.state)
-        after = self._mid_training_settings()
-        changed = [f"{name} {new:.3g}" for name, old, new in zip(("learning rate", "batch size", "L2 rate"), before, after)
-                   if old is not None and not np.isclose(old, new, rtol=1e-9, atol=0.0)]
-        if restarted or not changed:
-            return self._status()
-        # The weights are kept: say at once that the new setting is waiting for the next step.
-        return Reply(self._status(), notice=f"{', '.join(changed)}: takes effect from the next step "
-                                            "(press ▶ or step).")
-
-    def _mid_training_settings(self):
-        s = self.state
-        if s.trainer is None:
-            return (None, None, None)
-        return (s.optimizer.lr, s.batch_size, s.net.l2)
+        self._draw()
+        return self._status()
 
     def _step(self, **values):
-        self.state.configure(**values)
+        self._configure(values)
+        t0 = time.perf_counter()
         self.state.train_frame()
-        self.view.draw(self.state)
+        self._frame_train_ms = (time.perf_counter() - t0) * 1e3
+        self._draw()
         return self._status()
 
     def _reset(self, **values):
-        self.state.configure(**values)
+        self._configure(values)
         self.state.reset()
-        self.view.draw(self.state)
+        self._draw()
         return self._status()
 
-    def _on_tick(self, change):
-        if change["new"] <= change["old"]:  # the Play widget's stop button rewinds to 0: not a frame
-            return
-        if self.state.diverged:
-            self.play.playing = False
-        # The browser sends a tick every `interval` ms whatever the kernel is doing; when frames take
-        # longer, ticks queue up. Drop the ones that arrive right after a frame, so pause is immediate.
-        if self.play.playing and time.perf_counter() - self._last_tick_end < self.min_tick_gap:
-            return
-        self._guarded(self._step, progress=False)
-        self._last_tick_end = time.perf_counter()
+    def _new_data(self, **values):
+        self._configure(values)
+        self.state.new_data()
+        self._draw()
+        return self._status()
+
+    def _count_frame(self, total):
+        """Record one Play frame's cost split (``total`` ms: training, drawing, encoding and the rest)."""
+        b = self.blitter
+        parts = {"train_ms": self._frame_train_ms, "update_ms": self.view.last_ms, "render_ms": b.last_draw_ms,
+                 "encode_ms": b.last_encode_ms}
+        self.frame_costs.append({**parts, "other_ms": total - sum(parts.values()), "total_ms": total})
+        self._frame_train_ms = 0.0  # a frame that fails before training counts none
+
+    def _on_pause(self, change):
+        if not change["new"] and self.error is None:  # paused: the full numbers, no redraw needed
+            self.status = self._status()
+            self.message.value = self.status
 
     def _status(self) -> str:
         s = self.state
+        if self.play.playing and not s.diverged:
+            # While playing the figure shows epoch and losses; a status line that changes every frame
+            # would make the browser lay the page out again on every frame.
+            return s.pending or "Playing: one epoch per frame (pause for accuracy and the exact numbers)."
         if s.diverged:
             return (f"Training diverged at learning rate {s.optimizer.lr:.3g} (the weights blew up). "
                     "Lower the learning rate and press reset.")
-        tr, te = s.accuracy()
         loss = s.history["train_loss"][-1]
-        test = f", test accuracy {te:.0%}" if np.isfinite(te) else ""
-        return f"epoch {s.epoch:.1f}: train loss {loss:.3f}, train accuracy {tr:.0%}{test}"
+        if s.regression:
+            text = f"epoch {s.epoch:.1f}: train loss {loss:.4f} (squared error)"
+        else:
+            tr, te = s.accuracy()
+            test = f", test accuracy {te:.0%}" if np.isfinite(te) else ""
+            text = f"epoch {s.epoch:.1f}: train loss {loss:.3f}, train accuracy {tr:.0%}{test}"
+        if not any(s.arch["features"]):
+            text = "No input feature is on: x₁ is used until you turn one on. " + text
+        return f"{s.pending} {text}" if s.pending else text
 
 
 @register
-def playground() -> Playground:
-    """The chapter-04 playground: data set, network shape, activation, learning rate -> live boundary."""
-    return Playground()
+def playground(settings: dict | None = None) -> Playground:
+    """The chapter-04 playground; ``settings`` (from :meth:`Playground.settings`) rebuilds a saved one."""
+    return Playground(settings)
