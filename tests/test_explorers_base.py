@@ -253,6 +253,25 @@ def test_animate_runs_one_guarded_frame_per_tick_and_drops_ticks_that_queued_up(
     assert not play.playing, "stop() switches playing off"
 
 
+def test_animation_frames_are_drawn_at_one_pixel_per_css_pixel_and_the_pause_is_crisp():
+    import io
+
+    from PIL import Image
+
+    e, _, _ = _sine()
+    play = ex.play_button(interval_ms=200)
+    e.animate(play, lambda **values: None)
+    size = lambda: Image.open(io.BytesIO(e.png)).size  # noqa: E731
+    w, h = e.size_css
+    assert size() == (w * ex.PIXEL_RATIO, h * ex.PIXEL_RATIO)
+    play.playing = True
+    play.value += 1
+    assert size() == (w * ex.ANIMATION_PIXEL_RATIO, h * ex.ANIMATION_PIXEL_RATIO)
+    assert e.image.layout.width == f"{w}px", "the figure keeps its size on the page"
+    play.playing = False
+    assert size() == (w * ex.PIXEL_RATIO, h * ex.PIXEL_RATIO) and e.error is None
+
+
 def test_free_figure_has_no_axes_and_no_layout_engine():
     fig = ex.free_figure(figsize=(2, 1))
     assert fig.axes == [] and fig.get_layout_engine() is None

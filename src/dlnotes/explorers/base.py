@@ -91,6 +91,7 @@ from matplotlib.image import AxesImage
 from dlnotes.style import CSS_DPI
 
 __all__ = [
+    "ANIMATION_PIXEL_RATIO",
     "CONTROLS_WIDTH",
     "CSS_DPI",
     "DPI",
@@ -122,6 +123,8 @@ PIXEL_RATIO = 2
 """Device pixels per CSS pixel a figure is rendered with: sharp on high-density (2×) screens."""
 DPI = CSS_DPI * PIXEL_RATIO
 """The rendering resolution of every explorer figure (dots per inch of ``figsize``)."""
+ANIMATION_PIXEL_RATIO = 1
+"""Device pixels per CSS pixel while a Play animation runs (:meth:`Explorer.animate`): frames rate over sharpness."""
 CONTROLS_WIDTH = 250
 """Width of the controls column (CSS px)."""
 MAX_FIGSIZE = (5.9, 5.5)
@@ -448,6 +451,10 @@ class Explorer:
         within ``min_tick_gap`` (``gap`` intervals) of the last frame's end are dropped, so pause acts
         at once. The stop button rewinds the value to 0: not a frame. When ``stop()`` is true, playing
         is switched off. ``after(ms)`` is called with each frame's wall time (update + render).
+
+        While playing, frames are drawn at :data:`ANIMATION_PIXEL_RATIO` (one device pixel per CSS
+        pixel: a quarter of the pixels to draw and encode, so twice the frame rate); on pause the
+        figure is drawn once more at full resolution. Its size on the page never changes.
         """
         self.min_tick_gap = gap * play.interval / 1000.0
         last_end = [0.0]
@@ -459,13 +466,21 @@ class Explorer:
                 play.playing = False
             if play.playing and time.perf_counter() - last_end[0] < self.min_tick_gap:
                 return
+            if play.playing and self.figure.dpi != CSS_DPI * ANIMATION_PIXEL_RATIO:
+                self.figure.set_dpi(CSS_DPI * ANIMATION_PIXEL_RATIO)
             t0 = time.perf_counter()
             self._guarded(frame, progress=False)
             last_end[0] = time.perf_counter()
             if after is not None:
                 after((last_end[0] - t0) * 1e3)
 
+        def on_playing(change):
+            if not change["new"] and not self.closed and self.figure.dpi != DPI:  # paused: the crisp frame
+                self.figure.set_dpi(DPI)
+                self._guarded(lambda **_: Reply(self.status, self.notice, dict(self.inactive)), progress=False)
+
         play.observe(on_tick, names="value")
+        play.observe(on_playing, names="playing")
 
     def _make_click(self, action):
         takes_progress = "progress" in inspect.signature(action).parameters
@@ -610,16 +625,18 @@ class _TextCachingRenderer(RendererAgg):
 
     MAX_ENTRIES = 2048
 
-    def __init__(self, width, height, dpi, stamps=None):
+    def __init__(self, width, height, dpi, stamps=None, glyphs=None):
         super().__init__(width, height, dpi)
         self._stamps: dict = {} if stamps is None else stamps
+        self._glyphs: dict = {} if glyphs is None else glyphs
+        """Glyph bitmaps: (font file, size, glyph, quarter-pixel phase, antialiasing) -> image."""
         self._scratch = None
         self.text_outside = False  # set when a text was drawn past the canvas edge (cut off)
 
     def scratch(self) -> "_TextCachingRenderer":
         """A cleared, transparent renderer of the same size that shares this one's text stamps."""
         if self._scratch is None:
-            self._scratch = _TextCachingRenderer(int(self.width), int(self.height), self.dpi, self._stamps)
+            self._scratch = _TextCachingRenderer(int(self.width), int(self.height), self.dpi, self._stamps, self._glyphs)
         self._scratch.clear()
         return self._scratch
 
@@ -629,6 +646,7 @@ class _TextCachingRenderer(RendererAgg):
         if stamp is None:
             if len(self._stamps) >= self.MAX_ENTRIES:
                 self._stamps.clear()
+                self._glyphs.clear()
             stamp = self._stamps[key] = self._rasterise(s, prop, angle, ismath, mtext, gc.get_antialiased())
         if stamp is not None:
             coverage, dx, dy = stamp  # dy: from the anchor down to the stamp's bottom row
@@ -646,9 +664,6 @@ class _TextCachingRenderer(RendererAgg):
             except AttributeError:  # a matplotlib without the glyph layout API (< 3.11): draw it whole
                 pass
         return self._draw_on_scratch(s, prop, angle, ismath, mtext, antialiased)
-
-    _glyphs: dict = {}
-    """Glyph bitmaps shared by every renderer: (font file, size, dpi, glyph, quarter-pixel phase, aa) -> image."""
 
     def _compose(self, s, prop, antialiased):
         """Lay ``s`` out and paste cached glyph bitmaps (rendered once per quarter-pixel phase) into one image.
@@ -676,9 +691,7 @@ class _TextCachingRenderer(RendererAgg):
                 buffer = np.array(bitmap.buffer, dtype=np.uint8)
                 if not antialiased:
                     buffer *= 0xFF
-                glyph = (buffer, bitmap.left, bitmap.top)
-                if len(self._glyphs) < 20000:  # a few thousand in practice; never cleared, so no churn
-                    self._glyphs[key] = glyph
+                glyph = self._glyphs[key] = (buffer, bitmap.left, bitmap.top)
             buffer, left, top = glyph
             if buffer.size:
                 pieces.append((buffer, whole + left, round(-item.y) - top))  # (image, x, y of its top row, y down)
