@@ -357,7 +357,7 @@ class Explorer:
         self.image = W.Image(format="png", layout=W.Layout(width=f"{width}px", max_width="100%", height="auto"))
         self.message = W.HTML(layout=W.Layout(width=f"{width}px", max_width="100%", min_height="1.5em"))
         self.progress = W.FloatProgress(value=0, min=0, max=1, layout=W.Layout(width="100%"))
-        self.progress_text = W.Label(layout=W.Layout(width="100%"))
+        self.progress_text = W.HTML(layout=W.Layout(width="100%"))  # wraps: a long progress line is never cut
         self.progress.layout.visibility = "visible" if expensive else "hidden"
 
         if expensive:
@@ -501,7 +501,7 @@ class Explorer:
     def _report(self, done, total, text=""):
         self.progress.max = max(float(total), 1e-12)
         self.progress.value = float(done)
-        self.progress_text.value = str(text)
+        self.progress_text.value = _escape(str(text))
 
     def _guarded(self, fn, *, progress: bool, _again: bool = True) -> None:
         t0 = time.perf_counter()
