@@ -397,8 +397,10 @@ class Explorer:
     # -- public -------------------------------------------------------------------
     @property
     def values(self) -> dict:
-        """The current value of every control, by name."""
-        return {name: w.value for name, w in self.controls.items()}
+        """The current value of every control, by name (a float slider's to 12 significant digits: the
+        browser's snapping arithmetic sends 0.030000000000000006 for 0.03, which is not a new setting)."""
+        return {name: _clean(w.value) if isinstance(w, (W.FloatSlider, W.FloatLogSlider)) else w.value
+                for name, w in self.controls.items()}
 
     def set(self, **values) -> "Explorer":
         """Set several controls and redraw once (a test and notebook convenience)."""
@@ -576,6 +578,10 @@ class Explorer:
         self.png = png
         self.image.value = png
         self.renders += 1
+
+
+def _clean(value: float) -> float:
+    return float(f"{value:.12g}")
 
 
 def _rows(widgets: list) -> list:
