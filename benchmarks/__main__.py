@@ -451,7 +451,7 @@ def summary(mach, notebooks, explorers, browser, training, blitting=None) -> str
         if nbrows:
             md += [""] + _table(["notebook", "open s", "Run All Cells s", "failures"], nbrows)
     if training:
-        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09, 11)", ""]
+        md += ["", "### Chapter benchmarks (training figures: 04, 06, 08, 09, 10, 11)", ""]
         for name, t in training.items():
             if t["status"] != "ok":
                 md.append(f"- `{name}`: failed: {t['error']}")

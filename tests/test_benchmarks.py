@@ -79,6 +79,33 @@ def test_summary_has_a_row_per_notebook_and_explorer_with_browser_latency():
     assert "accuracy = 0.91" in md
 
 
+def test_chapter_10_record_shows_the_numbers_prose_may_quote():
+    from benchmarks.bench_generative import record
+
+    toy = {"energy_start": 0.628, "energy_end": 0.0101, "modes_covered": 8, "near_share": 0.88, "ms_per_round": 1.9,
+           "rounds": 2000}
+    results = {
+        "mode": "full",
+        "machine": {"date": "2026-01-01", "machine": "x86_64", "cores": 2, "load_average": 1.0},
+        "autoencoder": {"n_train": 55000, "error_autoencoder_2d": 0.0382, "error_pca_2d": 0.0557,
+                        "error_mean_image": 0.0675, "train_seconds": 60.0, "denoise_error_noisy_input": 0.1156,
+                        "denoise_error_output": 0.0164},
+        "toy_gan": {"good": toy, "collapse": {**toy, "modes_covered": 4}, "bench_seconds": 9.0},
+        "explorers": {"latent_explorer_update_median_ms": 20.0, "latent_explorer_update_p95_ms": 30.0,
+                      "denoise_explorer_update_median_ms": 25.0, "denoise_explorer_update_p95_ms": 35.0,
+                      "gan_lab_play_tick_median_ms": 80.0, "gan_lab_rounds_per_tick": 10,
+                      "gan_lab_d_step_median_ms": 60.0, "gan_lab_g_step_median_ms": 70.0},
+        "mnist_gan": {"rounds": 5000, "ms_per_round": 18.0, "energy_untrained": 15.36, "energy_trained": 0.295,
+                      "energy_real_vs_real": 0.019, "judge_test_accuracy": 0.968, "recognised_share": 0.571,
+                      "digits_covered": 9},
+    }
+    md = record(results)
+    assert md.startswith("# Chapter 10 — recorded run")
+    assert "| autoencoder 784-256-64-**2**-64-256-784, trained in 60 s | 0.0382 |" in md
+    assert "| PCA, 2 components | 0.0557 |" in md and "4/8" in md and "8/8" in md
+    assert "as 9 different digits" in md and "57%" in md
+
+
 def test_summary_shows_the_playgrounds_frame_rate_and_its_cost_split():
     mach = {"date": "2026-01-01", "cpu": "cpu", "cores": 2, "ram_gib": 8, "python": "3.11"}
     browser = {"chromium": "1", "moves_per_control": 1, "suite_wall_s": 1, "explorers": [], "notebooks": [],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -96,6 +98,31 @@ def test_randomize_stays_inside_each_control():
     for _ in range(50):
         v = randomize(e, rng)
         assert 0.5 <= v["freq"] <= 5 and 1e-4 * 0.999 <= v["lr"] <= 1.0001 and v["kind"] in ("sin", "bad")
+
+
+def test_animate_runs_one_guarded_frame_per_tick_and_drops_ticks_that_queued_up():
+    e, _, calls = _sine()
+    play, frames, halt = ex.play_button(interval_ms=200), [], []
+    e.animate(play, lambda **values: frames.append(values["freq"]), stop=lambda: bool(halt))
+    play.value += 1
+    assert frames == [1.0] and e.renders >= 2
+    play.playing = True
+    play.value += 1  # arrives right after a frame while playing: queued up, dropped
+    assert len(frames) == 1
+    time.sleep(e.min_tick_gap)
+    play.value += 1
+    assert len(frames) == 2
+    play.value = 0  # the stop button rewinds: not a frame
+    assert len(frames) == 2
+    halt.append(True)
+    time.sleep(e.min_tick_gap)
+    play.value += 1
+    assert not play.playing, "stop() switches playing off"
+
+
+def test_free_figure_has_no_axes_and_no_layout_engine():
+    fig = ex.free_figure(figsize=(2, 1))
+    assert fig.axes == [] and fig.get_layout_engine() is None
 
 
 # --- close() and re-running a cell -------------------------------------------------------------

@@ -196,3 +196,10 @@ def test_feature_map_grid_shows_the_input_then_channels_per_layer():
     assert len(axes[0, 3].images) == 1 and not axes[1, 3].images, "pool1 has only 2 channels"
     with pytest.raises(ValueError, match="rows of axes"):
         F.plot_feature_maps(axes[:1], np.zeros((8, 8)), maps)
+
+
+def test_unscaled_mosaic_keeps_pixel_values_so_images_compare():
+    images = np.stack([np.full((2, 2), 0.2), np.full((2, 2), 0.9)], axis=-1)
+    tiles = F.mosaic(images, cols=2, scale=False)
+    np.testing.assert_allclose(tiles[:, :2], 0.2)
+    np.testing.assert_allclose(tiles[:, 3:], 0.9)

@@ -42,12 +42,16 @@ TensorFlow and Keras
                     ``train``; ``KERAS_OPTIMIZERS`` + ``make_keras_optimizer`` [08, 09, 11]
 - ``runcache``      the run cache for Keras runs [08, 09]
 - ``evaluation``    predictions, confusion matrix, precision / recall, feature maps [08, 09]
+- ``generative``    autoencoders and GANs: builders, the GAN losses and the training step
+                    (``GradientTape``), toy 2-D targets, sample measures (energy distance,
+                    modes covered, digits recognised) [10]
 
 Explorers (interactive figures): the subpackage ``explorers``, one module per chapter topic
 - ``base`` (``Explorer``, the controls, ``register``, ``REGISTRY``, ``discover``), ``blit``
 - ``neuron`` [00], ``perceptron`` [01], ``activations`` [02], ``softmax_loss`` and ``descent`` [03],
   ``backprop`` (graph drawing) and ``playground`` [04], ``optimizers``, ``initializers`` and
-  ``regularization`` [05], ``conv`` [06], ``hyperparameters`` [08], ``keras_cnn`` [09], ``rnn`` [11]
+  ``regularization`` [05], ``conv`` [06], ``hyperparameters`` [08], ``keras_cnn`` [09],
+  ``autoencoder`` and ``gan`` [10], ``rnn`` [11]
 
 Example: chapter 02's activation explorer is
 ``from dlnotes.explorers.activations import activation_explorer``; the ReLU layer is

@@ -39,6 +39,7 @@ CHAPTERS = [
     Chapter("07", "07_tensorflow_basics.ipynb", "TensorFlow basics", "TensorFlow 基础", "Tensors, dtypes, graphs with tf.function, GradientTape."),
     Chapter("08", "08_keras_mnist.ipynb", "Keras on MNIST", "Keras 手写数字识别", "The seed-004 models, a hyperparameter explorer, confusion matrix."),
     Chapter("09", "09_keras_cnn.ipynb", "Keras CNN", "Keras 卷积网络", "A compact CNN: filters, feature maps, MLP vs CNN on MNIST and Fashion-MNIST."),
+    Chapter("10", "10_autoencoders_gans.ipynb", "Autoencoders and GANs", "自编码器与生成对抗网络", "A 2-D latent space you can walk, denoising, a GAN you can watch move by move, a GAN that draws digits."),
     Chapter("11", "11_recurrent_networks.ipynb", "Recurrent networks", "循环神经网络", "A recurrent cell and BPTT in numpy, gradients through time, LSTM and GRU, MNIST read row by row."),
 ]
 """Every chapter of the curriculum, in order."""

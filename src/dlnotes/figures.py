@@ -15,8 +15,8 @@ explorer), so the notebook keeps the figure size and nothing here opens a window
 - [05] :func:`plot_surface` — contour lines of a 2-D loss surface;
 - [06] :func:`draw_im2col`, :func:`plot_filters`;
 - [08] :func:`plot_history`, :func:`plot_confusion`, :func:`plot_mistakes`, :func:`plot_prediction`;
-- [09] :func:`mosaic` (the one tiling of channels into an image, also used by the
-  playground's neuron thumbnails) and :func:`plot_feature_maps`.
+- [09, 10] :func:`mosaic` (the one tiling of channels into an image, also used by the
+  playground's neuron thumbnails and chapter 10's digit grids) and :func:`plot_feature_maps`.
 """
 
 from __future__ import annotations
@@ -495,11 +495,12 @@ def plot_prediction(ax_image, ax_bar, image, probs, true_label=None, class_names
 
 
 # --- [09] channels as one image ------------------------------------------------------------------
-def mosaic(maps, cols: int = 8, pad: int = 1, *, symmetric: bool = False) -> np.ndarray:
+def mosaic(maps, cols: int = 8, pad: int = 1, *, symmetric: bool = False, scale: bool = True) -> np.ndarray:
     """Tile channels (H, W, C) into one 2-D image (rows*(H+pad) - pad, cols*(W+pad) - pad), NaN between tiles.
 
     Each channel is scaled on its own to [0, 1]: min to max, or with ``symmetric`` 0 to 0.5
-    and ±max|value| to 0 / 1 (so the sign stays visible). With no channel, one empty row.
+    and ±max|value| to 0 / 1 (so the sign stays visible). ``scale=False`` keeps the values as
+    they are (images already in [0, 1], compared with each other). With no channel, one empty row.
     """
     maps = np.asarray(maps, dtype=float)
     if maps.ndim != 3:
@@ -507,9 +508,11 @@ def mosaic(maps, cols: int = 8, pad: int = 1, *, symmetric: bool = False) -> np.
     h, w, c = maps.shape
     rows = max(1, -(-c // cols))
     out = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad), np.nan)
-    if symmetric:
-        scale = np.maximum(np.max(np.abs(maps), axis=(0, 1)), 1e-12)
-        scaled = (np.clip(maps / scale, -1.0, 1.0) + 1.0) / 2.0
+    if not scale:
+        scaled = maps
+    elif symmetric:
+        peak = np.maximum(np.max(np.abs(maps), axis=(0, 1)), 1e-12)
+        scaled = (np.clip(maps / peak, -1.0, 1.0) + 1.0) / 2.0
     else:
         lo, hi = maps.min(axis=(0, 1)), maps.max(axis=(0, 1))
         scaled = (maps - lo) / np.where(hi - lo > 0, hi - lo, 1.0)

@@ -46,7 +46,7 @@ TERMS: tuple[Term, ...] = (
     _t("supervised / unsupervised learning", "监督学习 / 无监督学习", "learning from labelled / unlabelled data", 0),
     _t("reinforcement learning", "强化学习", "learning behaviour from rewards", 0),
     _t("end-to-end learning", "端到端学习", "one network maps raw input to the answer; no hand-made features", 0),
-    _t("feed-forward network", "前馈神经网络", "signals flow from input to output without loops (chapters 01–09)", 0),
+    _t("feed-forward network", "前馈神经网络", "signals flow from input to output without loops (chapters 01–10)", 0),
     _t("recurrent neural network (RNN)", "循环神经网络", "reads a sequence step by step, keeping a hidden state", 0),
     _t("autoencoder", "自编码器", "a network trained to reproduce its input through a narrow code layer", 0),
     _t("generative adversarial network (GAN)", "生成对抗网络", "a generator and a discriminator trained against each other", 0),
@@ -120,6 +120,9 @@ TERMS: tuple[Term, ...] = (
     _t("gradient check", "梯度确认", "comparing backprop with a numerical gradient (and with `GradientTape`)", 4),
     _t("numerical gradient", "数值梯度", r"every partial derivative by a central difference, $(f(w+h) - f(w-h)) / 2h$", 4),
     _t("relative error", "相对误差", r"$\lvert a - b\rvert / (\lvert a\rvert + \lvert b\rvert)$", 4),
+    _t("L1 regularisation", "L1 正则化", r"adding $\lambda\sum \lvert W\rvert$ to the loss; with a soft-threshold (proximal) step it sets small weights to exactly 0", 4),
+    _t("input feature", "输入特征", "a function of the inputs fed to the network, such as $x_1^2$", 4),
+    _t("regression", "回归", "predicting a number rather than a class", 4),
     # 05 training techniques
     _t("optimiser", "优化器", "the rule that turns gradients into weight updates: SGD, Momentum, Adam, …", 5),
     _t("momentum", "动量法", "a velocity that accumulates past steps", 5),
@@ -187,6 +190,20 @@ TERMS: tuple[Term, ...] = (
     # 09 Keras CNN
     _t("flatten", "展平", "turning a feature-map stack into a vector", 9),
     _t("inductive bias", "归纳偏置", "assumptions built into a model's structure", 9),
+    # 10 autoencoders and GANs
+    _t("generative model", "生成模型", "a model that produces new samples like its training data", 10),
+    _t("encoder / decoder", "编码器 / 解码器", "the network that maps an input to its code / the code back to an input", 10),
+    _t("code", "编码", "the output of an autoencoder's narrow layer: the few numbers it keeps of each input", 10),
+    _t("latent space", "潜在空间", "the space of codes; every point of it decodes to an output", 10),
+    _t("reconstruction error", "重构误差", "how far an autoencoder's output is from its input (here squared error per pixel)", 10),
+    _t("principal component analysis (PCA)", "主成分分析", "the best linear code: projection onto the directions of largest variance", 10),
+    _t("denoising autoencoder", "去噪自编码器", "an autoencoder trained to output clean inputs from noisy ones", 10),
+    _t("generator / discriminator", "生成器 / 判别器", "the GAN network that turns noise into samples / that tells real from generated samples", 10),
+    _t("minimax game", "极小极大博弈", "one value $V(D, G)$ that D maximises and G minimises", 10),
+    _t("Nash equilibrium", "纳什均衡", r"neither player gains by changing alone; for a GAN, $p_g = p_\text{data}$ and $D = 1/2$", 10),
+    _t("non-saturating loss", "非饱和损失", r"the generator minimises $-\log D(G(z))$: strong gradients while it is losing", 10),
+    _t("mode collapse", "模式崩溃", "the generator produces only a few kinds of samples (modes) of the data", 10),
+    _t("energy distance", "能量距离", r"$2E\lVert X-Y\rVert - E\lVert X-X'\rVert - E\lVert Y-Y'\rVert$: zero only for equal distributions", 10),
     # 11 recurrent networks
     _t("recursive neural network", "递归神经网络", "applies one set of weights over a tree, e.g. a sentence's parse tree", 11),
     _t("sequence", "序列", "inputs that come as an ordered list of time steps", 11),
@@ -223,6 +240,8 @@ NOTATION: tuple[tuple[str, str], ...] = (
     (r"$h$", r"the small step of a numerical derivative, $(f(x+h) - f(x-h))/2h$ (never a layer's output)"),
     (r"$s$", "the running average of squared gradients in AdaGrad / RMSProp"),
     (r"$N$, $K$", "samples in a batch, number of classes"),
+    (r"$z$ in a GAN", "chapter 10: the generator's input noise (in an autoencoder, $z$ is the code, a hidden layer's output)"),
+    (r"$G$, $D$", "chapter 10: the generator and the discriminator; $D(x)$ is the probability that $x$ is real"),
     (r"$t = 1, \dots, T$", "chapter 11: the time steps of a sequence (its targets are named in words)"),
     (r"$h_t$", "chapter 11: a recurrent layer's hidden state at time step $t$, always with its subscript"),
 )

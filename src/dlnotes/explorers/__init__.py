@@ -25,6 +25,8 @@ module                    ch.   explorers
 ``conv``                  06    ``output_size_explorer``, ``feature_map_explorer``, ``pooling_explorer``
 ``hyperparameters``       08    ``hyper_explorer`` (Keras, with the run cache)
 ``keras_cnn``             09    ``cnn_feature_explorer`` (Keras)
+``autoencoder``           10    ``latent_explorer``, ``denoise_explorer`` (Keras)
+``gan``                   10    ``gan_lab`` (a GAN on 2-D data, after GAN Lab; TensorFlow)
 ``rnn``                   11    ``gradient_through_time_explorer`` (SimpleRNN, LSTM, GRU)
 ========================  ====  ===============================================================
 

@@ -71,8 +71,10 @@ __all__ = [
     "dropdown",
     "few_log_ticks",
     "figure",
+    "free_figure",
     "int_slider",
     "log_slider",
+    "play_button",
     "register",
     "show_image",
     "slider",
@@ -100,6 +102,11 @@ def figure(nrows: int = 1, ncols: int = 1, figsize=(6.0, 4.0), **subplot_kw):
     fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
     return fig, axes
+
+
+def free_figure(figsize=(6.0, 4.0)) -> Figure:
+    """A pyplot-free Figure with no axes and no layout engine: place axes by hand with ``fig.add_axes``."""
+    return Figure(figsize=figsize, dpi=DPI)
 
 
 _DECADE = FuncFormatter(lambda v, _pos: f"1e{round(np.log10(v)):d}" if v > 0 else "0")
@@ -176,6 +183,12 @@ def toggle(label, options, value=None) -> W.ToggleButtons:
     if value is not None:
         tb.value = value
     return tb
+
+
+def play_button(interval_ms: int = 100) -> W.Play:
+    """A play / pause button whose value counts animation ticks; :meth:`Explorer.animate` runs a frame per tick."""
+    return W.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, description="play / pause",
+                  show_repeat=False)
 
 
 def button(label, icon="") -> W.Button:
@@ -297,6 +310,33 @@ class Explorer:
         if getattr(self, "_held", False):
             return
         self.refresh()
+
+    def animate(self, play: W.Play, frame, *, stop=None, gap: float = 0.5, after=None) -> None:
+        """Run ``frame(**values)`` on every tick of ``play`` (a :func:`play_button`), guarded and rendered like a button.
+
+        The browser sends a tick every ``play.interval`` ms whatever the kernel is doing; when frames
+        take longer, ticks queue up and arrive in a burst right after a frame. While playing, ticks
+        within ``min_tick_gap`` (``gap`` intervals) of the last frame's end are dropped, so pause acts
+        at once. The stop button rewinds the value to 0: not a frame. When ``stop()`` is true, playing
+        is switched off. ``after(ms)`` is called with each frame's wall time (update + render).
+        """
+        self.min_tick_gap = gap * play.interval / 1000.0
+        last_end = [0.0]
+
+        def on_tick(change):
+            if change["new"] <= change["old"]:
+                return
+            if stop is not None and stop():
+                play.playing = False
+            if play.playing and time.perf_counter() - last_end[0] < self.min_tick_gap:
+                return
+            t0 = time.perf_counter()
+            self._guarded(frame, progress=False)
+            last_end[0] = time.perf_counter()
+            if after is not None:
+                after((last_end[0] - t0) * 1e3)
+
+        play.observe(on_tick, names="value")
 
     def _make_click(self, action):
         takes_progress = "progress" in inspect.signature(action).parameters

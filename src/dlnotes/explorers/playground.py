@@ -30,7 +30,6 @@ import re
 import time
 from collections import deque
 
-import ipywidgets as W
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
@@ -38,7 +37,8 @@ from matplotlib.ticker import MaxNLocator
 
 from dlnotes.config import size
 from dlnotes.data import make_toy
-from dlnotes.explorers.base import button, checkbox, dropdown, figure, int_slider, log_slider, register, slider
+from dlnotes.explorers.base import (button, checkbox, dropdown, free_figure, int_slider, log_slider, play_button, register,
+                                   slider)
 from dlnotes.explorers.blit import BlitExplorer, Blitter, PixelImage
 from dlnotes.figures import BOUNDARY_CMAP, CLASS_COLORS, DecisionBoundary, boundary_extent, plane_grid
 from dlnotes.functions import softmax
@@ -429,10 +429,7 @@ class PlaygroundView:
     """The playground's figure: network picture on top; output over the plane, loss curves and readouts below."""
 
     def __init__(self, grid: int):
-        fig, ax = figure(figsize=(5.9, 5.5))
-        fig.set_layout_engine("none")
-        ax.remove()
-        self.fig = fig
+        self.fig = fig = free_figure(figsize=(5.9, 5.5))
         self.grid = grid
         self.tile_step = max(1, grid // 20)
         self.ax_net = fig.add_axes([0.01, 0.47, 0.98, 0.46])
@@ -620,15 +617,10 @@ class Playground(BlitExplorer):
         check_settings(values)
         self.state = PlaygroundState(seed=seed, grid=grid or size(full=40, smoke=24), weights_seed=weights_seed)
         self.view = PlaygroundView(self.state.grid)
-        # The browser ticks every `interval_ms`, faster than a frame takes: the next frame starts as
-        # soon as one is done. Ticks that queued up meanwhile arrive in a burst right after a frame
-        # and are dropped (those within `min_tick_gap` of its end), so pause acts at once.
-        self.min_tick_gap = 0.4 * interval_ms / 1000.0
-        self._last_tick_end = 0.0
         self.frame_costs: deque = deque(maxlen=200)
         """Per frame: training, drawing and encoding milliseconds (the benchmark reads them)."""
-        self.play = W.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, description="play / pause",
-                           show_repeat=False)
+        self._frame_train_ms = 0.0
+        self.play = play_button(interval_ms)
         feature_boxes = {k: checkbox(f"input {FEATURE_LABELS[k]}", values[k]) for k in FEATURES}
         controls = {
             "dataset": dropdown("data set", list(DATASETS.items()), values["dataset"]),
@@ -656,7 +648,9 @@ class Playground(BlitExplorer):
         }
         super().__init__(self._update, controls, self.view.fig, blitter=self.view.blitter, buttons=buttons,
                          title="Playground: train a network on 2-D data", extra=[self.play])
-        self.play.observe(self._on_tick, names="value")
+        # The browser ticks every `interval_ms`, faster than a frame takes: the next frame starts as soon
+        # as one is done; ticks that queued up meanwhile are dropped (see Explorer.animate).
+        self.animate(self.play, self._step, stop=lambda: self.state.diverged, gap=0.4, after=self._count_frame)
         self.play.observe(self._on_pause, names="playing")
 
     # -- the shareable state ------------------------------------------------------------------------
@@ -722,22 +716,13 @@ class Playground(BlitExplorer):
         self._draw()
         return self._status()
 
-    def _on_tick(self, change):
-        if change["new"] <= change["old"]:  # the Play widget's stop button rewinds to 0: not a frame
-            return
-        if self.state.diverged:
-            self.play.playing = False
-        # Ticks queued while a frame was drawn arrive right after it: drop them (see __init__).
-        if self.play.playing and time.perf_counter() - self._last_tick_end < self.min_tick_gap:
-            return
-        t0 = time.perf_counter()
-        self._frame_train_ms = 0.0
-        self._guarded(self._step, progress=False)
-        self._last_tick_end = time.perf_counter()
-        b, total = self.blitter, (self._last_tick_end - t0) * 1e3
+    def _count_frame(self, total):
+        """Record one Play frame's cost split (``total`` ms: training, drawing, encoding and the rest)."""
+        b = self.blitter
         parts = {"train_ms": self._frame_train_ms, "update_ms": self.view.last_ms, "render_ms": b.last_draw_ms,
                  "encode_ms": b.last_encode_ms}
         self.frame_costs.append({**parts, "other_ms": total - sum(parts.values()), "total_ms": total})
+        self._frame_train_ms = 0.0  # a frame that fails before training counts none
 
     def _on_pause(self, change):
         if not change["new"] and self.error is None:  # paused: the full numbers, no redraw needed
