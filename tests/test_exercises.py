@@ -71,7 +71,9 @@ def test_untouched_exercise_says_not_attempted(notebook, number, exercise, check
     assert "not attempted" in out, f"{notebook}: untouched Exercise {number} should report 'not attempted':\n{out}"
 
 
-def test_every_chapter_has_two_to_four_exercises():
+def test_every_chapter_has_two_to_six_exercises():
+    # A few exercises per chapter; a chapter whose derivations each carry an exercise
+    # (03: softmax + cross-entropy, maximum likelihood) reaches six, and no more.
     per_nb = {}
     for p in EXERCISES:
         per_nb.setdefault(p.values[0], 0)
@@ -79,7 +81,7 @@ def test_every_chapter_has_two_to_four_exercises():
     for path in NOTEBOOKS:
         if path.name.startswith("00_"):
             continue
-        assert 2 <= per_nb.get(path.name, 0) <= 4, f"{path.name} has {per_nb.get(path.name, 0)} exercises (want 2-4)"
+        assert 2 <= per_nb.get(path.name, 0) <= 6, f"{path.name} has {per_nb.get(path.name, 0)} exercises (want 2-6)"
 
 
 def test_check_returns_nothing_so_a_self_check_cell_shows_no_stray_value(capsys):

@@ -42,20 +42,16 @@ TRAINING_SETTINGS = 4
 """Random settings per explorer that trains on every move (``expensive``): each one is a training run."""
 BLIT_CHECK_EVERY = 25
 """A blitted frame is compared with a full redraw every this many random settings."""
-BLIT_TOLERANCE = (1e-4, 8)
-"""(share of pixels, levels out of 255) by which a blitted frame may differ from a full redraw.
-The axes' ticks and tick labels stay in the cached background, under the moving artists, while
-a full redraw paints them on top: where the antialiased end of a tick mark touches a bar at the
-axes' edge, or two labels' antialiased edges meet, a few pixels differ by a few levels (seen: at
-most 10 of 194,560 pixels, by 7 levels, in the initialiser explorer). Redrawing the axes on every
-frame would cost the text rendering that blitting saves. Any artist drawn in the wrong place or
-order differs by far more."""
+BLIT_TOLERANCE = (4, 1e-4, 8)
+"""A blitted frame may differ from a full redraw by at most 4 levels (of 255) anywhere, and by up to
+8 levels in at most 0.01 % of its pixels. Cached layers are blended in 8 bits: where the playground's
+data points (a cached overlay layer) have antialiased edges, a few thousand pixels differ by 1-4
+levels. The axes' ticks stay in the cached background, under the moving artists, while a full redraw
+paints them on top: where the end of a tick mark touches a bar at the axes' edge, a few pixels differ
+by a few levels (seen: 10 pixels by 7 levels in the initialiser explorer); redrawing the axes on
+every frame would cost the text rendering that blitting saves. An artist drawn in the wrong order
+or place differs by far more."""
 
-NEXT_STEP = {}
-"""Factory name -> controls that act on the next training step and keep the weights (as in
-TensorFlow Playground) and redraw nothing by themselves. They are checked on two fresh
-explorers that take one step each, one of them with the control moved. (The playground's
-now show their new value in the figure at once, so it needs no exception.)"""
 IN_MODE = {"feature_map_explorer": ({f"k{i}{j}" for i in range(3) for j in range(3)}, {"kernel": "custom"})}
 """Factory name -> (controls, the setting they act in): chapter 06's nine sliders edit the
 "custom" kernel (their labels say "custom k[i,j]"); with a named kernel they are not used."""
@@ -112,12 +108,9 @@ def _fail_if_broken(e, name, what):
 def test_each_control_changes_the_picture(name, request, no_python_warnings):
     e = build(name, request)
     _fail_if_broken(e, name, "on its default settings")
-    next_step = NEXT_STEP.get(REGISTRY[name].__name__, set())
     in_mode, mode = IN_MODE.get(REGISTRY[name].__name__, (set(), {}))
     start = e.values
     for control, widget in e.controls.items():
-        if control in next_step:
-            continue
         if control in in_mode:
             e.set(**mode)
         if not e.active(control):
@@ -133,13 +126,6 @@ def test_each_control_changes_the_picture(name, request, no_python_warnings):
         else:
             pytest.fail(f"{name}: moving {control!r} from {was!r} to {tried} never changed the picture")
         e.set(**start)
-    for control in next_step:
-        still, moved = build(name, request), build(name, request)
-        moved.set(**{control: other_values(moved.controls[control])[0]})
-        for ex in (still, moved):
-            ex.buttons["step"].click()
-            _fail_if_broken(ex, name, f"stepping after moving {control}")
-        assert moved.png != still.png, f"{name}: {control} did not change the next training step"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -167,8 +153,8 @@ def test_random_settings_never_fail_warn_or_leak(name, request, no_python_warnin
         if blitter is not None and (i % BLIT_CHECK_EVERY == 0 or i == n - 1):
             fast, full = pixels(e.png), pixels(blitter.full_png())
             gap = np.abs(fast.astype(int) - full).max(axis=-1)
-            share, levels = BLIT_TOLERANCE
-            wrong = gap > 0
+            blend, share, levels = BLIT_TOLERANCE
+            wrong = gap > blend
             assert wrong.mean() <= share and gap.max() <= levels, (
                 f"{name}: the blitted frame differs from a full redraw in {wrong.sum()} pixels by up to "
                 f"{gap.max()} levels (rows {np.flatnonzero(wrong.any(1))[[0, -1]]}, columns "

@@ -290,6 +290,7 @@ def test_close_releases_the_widgets_and_the_figure(monkeypatch):
     e.close()
     assert e.closed and len(live_widgets) == widgets and live_figures() == figures
     e.refresh()  # a closed explorer ignores late events
+    e._guarded(lambda: None, progress=False)  # a click or Play tick that was already on its way
     e.close()  # closing twice is harmless
     shown = []
     monkeypatch.setattr(ex, "display", shown.append)

@@ -306,7 +306,8 @@ class DecisionBoundary:
         image_axes(ax, ticks=True)
         self.image = image if image is not None else ax.imshow(np.ones((2, 2, 3)), origin="lower", extent=extent,
                                                                aspect="auto", interpolation="bilinear")
-        self.lines = LineCollection([], colors=[(0.15, 0.15, 0.15)], linewidths=1.3, zorder=2.5)
+        # under every point: an animation blits the boundary under the points' cached layer
+        self.lines = LineCollection([], colors=[(0.15, 0.15, 0.15)], linewidths=1.3, zorder=1.5)
         ax.add_collection(self.lines, autolim=False)
         self.train_points = ax.scatter([], [], s=point_size, linewidths=0.8, edgecolors="white", zorder=3)
         self.test_points = ax.scatter([], [], s=test_size, linewidths=0.8, edgecolors="black", marker="s",

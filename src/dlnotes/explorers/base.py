@@ -506,6 +506,8 @@ class Explorer:
         self.progress_text.value = _escape(str(text))
 
     def _guarded(self, fn, *, progress: bool, _again: bool = True) -> None:
+        if self.closed:  # a late event (slider, button, Play tick) after close(): nothing to draw on
+            return
         t0 = time.perf_counter()
         kwargs = self.values
         if progress:

@@ -8,7 +8,8 @@ background and, on every later frame, restores it and draws just the moving arti
 once per frame and the renderer only copies it (no general image pipeline).
 
 Blitting is kept where ``make bench`` shows it pays (a full redraw at least 1.5 times slower):
-the playground's Play animation, the computational graph and the initialiser histograms.
+the playground's Play animation, the computational graph, the initialiser histograms and the
+gradients through time (chapter 11).
 A blitted frame must equal a full redraw (:meth:`Blitter.full_png`); the explorer contract
 test compares the two.
 """
@@ -39,9 +40,10 @@ class Blitter:
         self.fig = fig
         # A full redraw paints an axes' spines over its content: so must a blitted frame.
         holders = {a.axes for a in dynamic}
-        spines = [s for ax in fig.axes if ax in holders and ax.axison for s in ax.spines.values() if s not in dynamic]
-        self.dynamic = [*dynamic, *spines]
         self.overlay = list(overlay)
+        spines = [s for ax in fig.axes if ax in holders and ax.axison for s in ax.spines.values()
+                  if s not in dynamic and s not in self.overlay]
+        self.dynamic = [*dynamic, *spines]
         for artist in self.dynamic + self.overlay:
             artist.set_animated(True)  # skipped by a normal draw: they go on top of the background
         self._layer = None
@@ -88,7 +90,7 @@ class Blitter:
         """(x, y, rgba): the overlay artists alone on a transparent layer, cropped to where they are."""
         renderer = canvas.get_renderer()
         renderer.clear()
-        for artist in self.overlay:
+        for artist in sorted(self.overlay, key=lambda a: a.get_zorder()):  # as a full draw would order them
             artist.draw(renderer)
         rgba = np.asarray(renderer.buffer_rgba())
         rows, cols = np.nonzero(rgba[..., 3])

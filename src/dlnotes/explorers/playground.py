@@ -377,12 +377,15 @@ class NetworkPicture:
         for t in self.labels:
             t.remove()
         self.labels = []
+        # zorder 0.9: the names stay in the cached background, so they lie under the weight lines
+        # (drawn on every frame) in a full redraw too
         for c, column_names in enumerate(names):
             x = self.positions[c][0][1] + T / 2
             head, tiles = column_names[0], column_names[1:]
-            self.labels.append(self.ax.text(x, -0.6 * T, head, ha="center", va="bottom", fontsize=9))
+            self.labels.append(self.ax.text(x, -0.6 * T, head, ha="center", va="bottom", fontsize=9, zorder=0.9))
             for (r, q), name in zip(self.positions[c], tiles):
-                self.labels.append(self.ax.text(q - 0.15 * T, r + T / 2, name, ha="right", va="center", fontsize=9))
+                self.labels.append(self.ax.text(q - 0.15 * T, r + T / 2, name, ha="right", va="center", fontsize=9,
+                                                zorder=0.9))
         return True
 
     def show(self, columns, weights, biases=()) -> None:
