@@ -443,7 +443,7 @@ class PlaygroundView:
                                          image=PixelImage(self.ax_map, origin="lower", interpolation="bilinear"))
         self.banner = self.ax_map.text(0.5, 0.5, "", transform=self.ax_map.transAxes, ha="center", va="center",
                                        fontsize=10, color=BAD, bbox=dict(fc="white", ec=BAD))
-        self.map_title = self.ax_map.set_title("", fontsize=9, pad=2)
+        self.map_title = self.ax_map.set_title("", fontsize=9, pad=4)  # descenders clear of the frame
         self.net_title = fig.text(0.03, 0.985, "", fontsize=9, weight="bold", va="top")
         (self.train_line,) = self.ax_loss.plot([], [], color=TRAIN, lw=1.4)
         (self.test_line,) = self.ax_loss.plot([], [], color=TEST, lw=1.4)
