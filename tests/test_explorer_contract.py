@@ -166,9 +166,12 @@ def test_random_settings_never_fail_warn_or_leak(name, request, no_python_warnin
 RERUNS = 10
 TRACED_RERUNS = 3
 """The last re-runs also trace Python memory (tracemalloc makes building three to five times slower)."""
-MEMORY_TOLERANCE_MIB = 0.25
-"""Python memory an explorer may gain over its traced re-runs. Measured: at most 0.01 MiB (caches
-warming up); before re-running a cell released anything, every re-run kept the whole explorer."""
+MEMORY_TOLERANCE_MIB = 0.5
+"""Python memory an explorer may gain over its traced re-runs (two of them). Measured: usually under
+0.05 MiB; the Keras-backed chapter-08 explorer once kept 0.254 MiB (Keras's own name and function
+caches grow with every model built). An explorer that is not released keeps far more: one kept
+explorer costs 0.57 MiB (the perceptron's decision line, the smallest) to 18 MiB (early stopping),
+so two leaked re-runs keep at least 1.1 MiB."""
 
 
 @pytest.mark.parametrize("name", NAMES)
