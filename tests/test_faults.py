@@ -35,6 +35,12 @@ def _explorer(tiny, directory, epochs=1):
     return hyper.HyperExplorer(tiny, cache=RunCache(directory), max_epochs=2, epochs=epochs)
 
 
+def _train(ex, **values):
+    """Move controls as a learner does (that only recalls), then press Train."""
+    ex.set(**values)
+    ex.buttons["train"].click()
+
+
 def _interrupting_callback(progress, epochs, **kwargs):
     """Stands in for the explorer's progress callback: a Keras callback interrupted in epoch 2, batch 2."""
     import keras
@@ -54,21 +60,21 @@ def test_keras_fit_interrupted_from_a_callback_then_the_explorer_works_again(tin
     ex = _explorer(tiny, tmp_path / "runs", epochs=2)
     # first an action that fails, so there is an error state to clear
     monkeypatch.setattr(hyper, "train", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("no memory left")))
-    ex.set(lr=2e-3)
+    _train(ex, lr=2e-3)
     assert ex.error == "RuntimeError: no memory left" and "cannot be drawn" in ex.message.value
     monkeypatch.undo()
 
     monkeypatch.setattr(hyper, "progress_callback", _interrupting_callback)
     with pytest.raises(KeyboardInterrupt):
-        ex.set(lr=3e-3)
+        _train(ex, lr=3e-3)
     monkeypatch.undo()
     assert ex.runs == [] and ex.cache.entries() == []
     assert sorted(p.name for p in (tmp_path / "runs").glob("*")) == [], "no partial entry, no temporary file"
 
-    ex.set(lr=2e-3)
+    _train(ex, lr=2e-3)
     assert ex.error is None and "trained in" in ex.status and "cannot be drawn" not in ex.message.value
     assert ex.progress.value == ex.progress.max and len(ex.cache.entries()) == 1
-    ex.set(lr=3e-3)  # the interrupted setting trains from scratch: nothing of it was kept
+    _train(ex, lr=3e-3)  # the interrupted setting trains from scratch: nothing of it was kept
     assert ex.error is None and ex.last["recalled"] is False and len(ex.last["result"]["history"]["loss"]) == 2
     assert len(ex.cache.entries()) == 2 and len(ex.runs) == 2
 
@@ -118,10 +124,10 @@ def test_a_run_that_cannot_be_stored_is_shown_with_the_reason(tiny, tmp_path):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the cache folder should be")
     ex = _explorer(tiny, blocker)
-    ex.set(lr=3e-3)
+    _train(ex, lr=3e-3)
     assert ex.error is None and ex.warnings == []
     assert ex.last["result"]["history"]["val_accuracy"], "the trained run is shown"
-    assert "could not be stored" in ex.status and "could not be stored" in ex.message.value
+    assert "could not be stored" in ex.message.value, "the reason is shown as a notice under the figure"
     assert ex.cache_notes and str(blocker) in ex.cache_notes[0]
 
 
@@ -140,10 +146,13 @@ def test_a_bad_cache_entry_is_set_aside_and_retrained_with_a_note(tiny, tmp_path
     path = _store(ex, FAKE)
     entry = json.loads(path.read_text())
     path.write_text(json.dumps({**entry, "result": 5}))  # parses, but is not a result: it used to raise TypeError
-    ex.refresh()
+    ex.refresh()  # moving a control meets the bad entry: it is set aside and the setting is untrained
     assert ex.error is None, ex.error
-    assert ex.last["recalled"] is False and "set aside" in ex.status and "set aside" in ex.message.value
-    assert path.with_suffix(".bad").exists() and path.exists()
+    assert "set aside" in ex.message.value and "not trained yet" in ex.status
+    assert path.with_suffix(".bad").exists() and not path.exists()
+    ex.buttons["train"].click()
+    assert ex.error is None, ex.error
+    assert ex.last["recalled"] is False and path.exists()
     ex.refresh()
     assert ex.last["recalled"] is True and ex.cache_notes == [] and "⚠" not in ex.status
 
@@ -154,4 +163,4 @@ def test_a_bad_entry_met_while_the_explorer_is_built_is_reported(tiny, tmp_path)
     del entry["result"]["history"]
     path.write_text(json.dumps(entry))
     ex = _explorer(tiny, tmp_path / "runs")
-    assert ex.error is None and "not in the cache yet" in ex.status and "set aside" in ex.status
+    assert ex.error is None and "not trained yet" in ex.status and "set aside" in ex.message.value
