@@ -11,6 +11,8 @@ Plumbing
 - ``show``          ``show_source(obj)``: the one way a notebook shows the package code it teaches
 - ``checks``        the boundary checks (input contracts) public functions and layers use
 - ``contents``      the chapter list, contents table and environment check [00]
+- ``language``      ``set_language("en" | "zh")``: the language of figures, explorers and verdicts;
+                    ``tr`` and the Chinese text of everything the package shows [all]
 - ``glossary``      the one glossary (English, 中文, meaning, chapter) and the one notation [all]
 - ``style``         the one look of every figure: fonts (one list, CJK-ready), sizes, colour-blind-safe
                     colours (classes, optimisers, train / test), plain-number log ticks; applied on import

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from dlnotes.language import tr
+
 
 def check(answer: Any, test: Callable[[Any], None], *, name: str = "exercise") -> None:
     """Run ``test(answer)`` (plain ``assert``s with readable messages) and print the verdict.
@@ -20,11 +22,11 @@ def check(answer: Any, test: Callable[[Any], None], *, name: str = "exercise") -
     cell ending in ``check(...)`` shows only the printed verdict, no stray ``True``/``False``.
     """
     if answer is Ellipsis:
-        print(f"⏳ {name}: not attempted yet — fill in `answer` above and run this cell again.")
+        print(f"⏳ {tr(name)}: {tr('not attempted yet — fill in `answer` above and run this cell again.')}")
         return
     try:
         test(answer)
     except NotImplementedError:
-        print(f"⏳ {name}: not attempted yet — replace the `raise NotImplementedError` with your code.")
+        print(f"⏳ {tr(name)}: {tr('not attempted yet — replace the `raise NotImplementedError` with your code.')}")
         return
-    print(f"✓ {name}: correct!")
+    print(f"✓ {tr(name)}: {tr('correct!')}")

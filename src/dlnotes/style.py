@@ -21,13 +21,16 @@ browser's own ratio, so a 9-pt label in a figure is as large as 9-pt text on the
 
 from __future__ import annotations
 
+import importlib.util
 import math
+from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
 from cycler import cycler
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.font_manager import fontManager
+from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FixedLocator, FuncFormatter, Locator, MaxNLocator, NullLocator
 
 __all__ = [
@@ -67,8 +70,30 @@ CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Wen
              "Microsoft YaHei", "PingFang SC", "SimHei")
 """Fonts with Chinese glyphs, in order of preference; the first one installed becomes a fallback."""
 
+CJK_FONT_FILE = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
+"""Where the Chinese font comes from on every machine: Noto Sans CJK SC (SIL Open Font License),
+as shipped by the ``mplfonts`` package, a dependency. It is registered with matplotlib from that
+file (no system install, nothing copied); a CJK font of the system in :data:`CJK_FONTS` is the
+fallback when the package is missing."""
+
+
+def _bundled_cjk_font() -> str | None:
+    """Register the packaged Noto Sans CJK SC with matplotlib; its family name, or None if absent."""
+    spec = importlib.util.find_spec(CJK_FONT_FILE[0])  # located, not imported: importing it costs 0.3 s
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(spec.submodule_search_locations[0]) / CJK_FONT_FILE[1]
+    if not path.is_file():
+        return None
+    if not any(f.fname == str(path) for f in fontManager.ttflist):
+        fontManager.addfont(str(path))
+    return FT2Font(str(path)).family_name
+
 
 def _fonts() -> list[str]:
+    bundled = _bundled_cjk_font()
+    if bundled:
+        return ["DejaVu Sans", bundled]
     installed = {f.name for f in fontManager.ttflist}
     cjk = [name for name in CJK_FONTS if name in installed][:1]
     return ["DejaVu Sans", *cjk]
@@ -125,7 +150,7 @@ DIVERGING_CMAP = "RdBu_r"
 
 # --- the rc settings ---------------------------------------------------------------------------
 RC = {
-    "font.family": "sans-serif",
+    "font.family": FONTS,  # a list, not "sans-serif": matplotlib falls back glyph by glyph only along it
     "font.sans-serif": FONTS,
     "font.size": SIZE,
     "axes.titlesize": SIZE,

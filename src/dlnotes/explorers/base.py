@@ -88,6 +88,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
+from dlnotes.language import language, tr
 from dlnotes.style import CSS_DPI
 
 __all__ = [
@@ -181,7 +182,27 @@ def show_image(ax, image, array) -> None:
 
 # --- controls ----------------------------------------------------------------------------------
 def _label(text: str, unit: str | None) -> str:
-    return f"{text} ({unit})" if unit else text
+    text = tr(text)
+    return f"{text} ({tr(unit)})" if unit else text
+
+
+def _help(text: str | None) -> str | None:
+    return tr(text) or None
+
+
+def _options(options):
+    """Option labels in the reader's language; the values (what ``update`` receives) stay as they are."""
+    if language() == "en":
+        return options
+    out = []
+    for o in options:
+        if isinstance(o, tuple) and len(o) == 2:
+            out.append((tr(o[0]), o[1]))
+        elif isinstance(o, str) and tr(o) != o:
+            out.append((tr(o), o))
+        else:
+            out.append(o)
+    return out
 
 
 def _control_layout() -> W.Layout:
@@ -191,7 +212,7 @@ def _control_layout() -> W.Layout:
 def slider(label, min, max, step, value, *, unit=None, help=None, continuous=True) -> W.FloatSlider:
     """A labelled float slider; ``unit`` is shown in the label, ``help`` (the long form) as its tooltip."""
     return W.FloatSlider(
-        value=value, min=min, max=max, step=step, description=_label(label, unit), tooltip=help or None,
+        value=value, min=min, max=max, step=step, description=_label(label, unit), tooltip=_help(help),
         continuous_update=continuous, layout=_control_layout(), readout_format=".3g",
     )
 
@@ -199,7 +220,7 @@ def slider(label, min, max, step, value, *, unit=None, help=None, continuous=Tru
 def int_slider(label, min, max, value, *, step=1, unit=None, help=None, continuous=True) -> W.IntSlider:
     """A labelled integer slider."""
     return W.IntSlider(
-        value=value, min=min, max=max, step=step, description=_label(label, unit), tooltip=help or None,
+        value=value, min=min, max=max, step=step, description=_label(label, unit), tooltip=_help(help),
         continuous_update=continuous, layout=_control_layout(),
     )
 
@@ -215,13 +236,13 @@ def log_slider(label, min, max, value, *, unit=None, help=None, continuous=True)
     lo = start - np.floor((start - lo) / step + 1e-9) * step  # the first notch at or above min
     return W.FloatLogSlider(
         value=value, base=10, min=lo, max=hi, step=step, description=_label(label, unit),
-        tooltip=help or None, continuous_update=continuous, layout=_control_layout(), readout_format=".2g",
+        tooltip=_help(help), continuous_update=continuous, layout=_control_layout(), readout_format=".2g",
     )
 
 
 def dropdown(label, options, value=None, *, help=None) -> W.Dropdown:
     """A labelled dropdown; ``options`` is a list of names or of (label, value) pairs."""
-    dd = W.Dropdown(options=options, description=label, tooltip=help or None, layout=_control_layout())
+    dd = W.Dropdown(options=_options(options), description=tr(label), tooltip=_help(help), layout=_control_layout())
     if value is not None:
         dd.value = value
     return dd
@@ -230,17 +251,17 @@ def dropdown(label, options, value=None, *, help=None) -> W.Dropdown:
 def checkbox(label, value=False, *, help=None, color=None) -> W.Checkbox:
     """A labelled on/off box (consecutive boxes share a row); ``color`` puts a swatch of the colour
     it stands for in the figure before the label, so the boxes double as the legend."""
-    description, allow_html = label, False
+    description, allow_html = tr(label), False
     if color is not None:
-        description = f"<span style='color:{color}'>■</span> {_escape(label)}"
+        description = f"<span style='color:{color}'>■</span> {_escape(tr(label))}"
         allow_html = True
     return W.Checkbox(value=value, description=description, description_allow_html=allow_html,
-                      tooltip=help or None, layout=W.Layout(width="auto"), indent=False)
+                      tooltip=_help(help), layout=W.Layout(width="auto"), indent=False)
 
 
 def toggle(label, options, value=None, *, help=None) -> W.ToggleButtons:
     """A row of mutually exclusive buttons (a dropdown you can see at once)."""
-    tb = W.ToggleButtons(options=options, description=label, tooltip=help or None, layout=_control_layout(),
+    tb = W.ToggleButtons(options=_options(options), description=tr(label), tooltip=_help(help), layout=_control_layout(),
                          style={"button_width": "auto"})
     if value is not None:
         tb.value = value
@@ -249,13 +270,13 @@ def toggle(label, options, value=None, *, help=None) -> W.ToggleButtons:
 
 def play_button(interval_ms: int = 100) -> W.Play:
     """A play / pause button whose value counts animation ticks; :meth:`Explorer.animate` runs a frame per tick."""
-    return W.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, description="play / pause",
+    return W.Play(value=0, min=0, max=10**9, step=1, interval=interval_ms, description=tr("play / pause"),
                   show_repeat=False)
 
 
 def button(label, icon="", *, help=None) -> W.Button:
     """A push button; give it to :class:`Explorer` in ``buttons`` with its action."""
-    return W.Button(description=label, icon=icon, tooltip=help or None, layout=W.Layout(width="auto"))
+    return W.Button(description=tr(label), icon=icon, tooltip=_help(help), layout=W.Layout(width="auto"))
 
 
 @dataclass
@@ -302,9 +323,9 @@ at its natural size, greyed-out labels for controls that do nothing right now.""
 
 _STATUS = "<div class='dlnotes-status'>{}</div>"
 _NOTICE = ("<div class='dlnotes-notice' style='margin:4px 0;padding:3px 8px;border-left:4px solid #E69F00;"
-           "background:#fdf3dc;color:#4a3800'><b>Note</b> · {}</div>")
+           "background:#fdf3dc;color:#4a3800'><b>{}</b> · {}</div>")
 _ERROR = ("<div class='dlnotes-error' style='margin:4px 0;padding:3px 8px;border-left:4px solid #b00020;"
-          "background:#fdecee;color:#b00020'>⚠ This setting cannot be drawn: {}</div>")
+          "background:#fdecee;color:#b00020'>⚠ {}: {}</div>")
 
 
 class Explorer:
@@ -374,7 +395,7 @@ class Explorer:
         self._help = {name: w.tooltip or "" for name, w in {**self.controls, **self.buttons}.items()}
 
         side = [W.HTML(_CSS, layout=W.Layout(display="none"))]
-        side += [W.HTML(f"<b>{_escape(title)}</b>")] if title else []
+        side += [W.HTML(f"<b>{_escape(tr(title))}</b>")] if title else []
         side += _rows(list(self.controls.values()))
         if self.buttons:
             side.append(W.HBox(list(self.buttons.values()), layout=W.Layout(flex_flow="row wrap")))
@@ -503,7 +524,7 @@ class Explorer:
     def _report(self, done, total, text=""):
         self.progress.max = max(float(total), 1e-12)
         self.progress.value = float(done)
-        self.progress_text.value = _escape(str(text))
+        self.progress_text.value = _escape(tr(str(text)))
 
     def _guarded(self, fn, *, progress: bool, _again: bool = True) -> None:
         if self.closed:  # a late event (slider, button, Play tick) after close(): nothing to draw on
@@ -529,10 +550,10 @@ class Explorer:
             self._debug = traceback.format_exc()
         self.last_update_ms = (time.perf_counter() - t0) * 1e3
         if self.error:
-            self.message.value = _ERROR.format(_escape(self.error))
+            self.message.value = _ERROR.format(tr("This setting cannot be drawn"), _escape(tr(self.error)))
         else:
-            self.message.value = ((_NOTICE.format(_escape(self.notice)) if self.notice else "")
-                                  + (_STATUS.format(_escape(self.status)) if self.status else ""))
+            self.message.value = ((_NOTICE.format(tr("Note"), _escape(tr(self.notice))) if self.notice else "")
+                                  + (_STATUS.format(_escape(tr(self.status))) if self.status else ""))
 
     def _apply(self, reply: Reply) -> bool:
         """Disable inactive controls and move slider ranges; True if a control's value had to change."""
@@ -552,7 +573,7 @@ class Explorer:
             display = "none" if name in reply.hidden else None
             if w.layout.display != display:
                 w.layout.display = display
-            why = f"{self._help[name]} — {reasons[name]}".strip(" —") if off and reasons[name] else self._help[name]
+            why = f"{self._help[name]} — {tr(reasons[name])}".strip(" —") if off and reasons[name] else self._help[name]
             if (w.tooltip or "") != why:
                 w.tooltip = why or None
         moved = False
