@@ -15,6 +15,9 @@ WORKERS ?= 2
 # With two workers on two cores, one BLAS thread each avoids oversubscription (4x faster here).
 TEST_ENV = DLNOTES_SMOKE=$(SMOKE) OPENBLAS_NUM_THREADS=1
 LAB_ARGS ?=
+# `make lab EDITION=zh` opens the Chinese edition's index (notebooks/zh/).
+EDITION ?= en
+INDEX := notebooks/$(if $(filter zh,$(EDITION)),zh/,)00_index.ipynb
 # Jupyter refuses to run as root without this flag (containers, CI runners).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -22,6 +25,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 help:
 	@echo "make lab     install into $(VENV) (first time only) and open JupyterLab on the index"
+	@echo "             (make lab EDITION=zh: the Chinese edition, notebooks/zh/)"
 	@echo "make test    install, then run every test: unit tests and every notebook (smoke mode)"
 	@echo "make bench   run the benchmarks and write benchmarks/results/"
 	@echo "make lock    re-resolve the newest allowed versions into requirements.lock"
@@ -40,7 +44,7 @@ install: $(STAMP)
 
 lab: install
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_index.ipynb
+		--ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS) $(INDEX)
 
 test: install
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(WORKERS) --dist loadscope \

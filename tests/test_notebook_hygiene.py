@@ -8,12 +8,23 @@ from pathlib import Path
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = sorted(ROOT.glob("*.ipynb")) + sorted((ROOT / "zh").glob("*.ipynb"))
+"""Both editions: the English chapters, then the Chinese ones (notebooks/zh/)."""
+SECTIONS = {
+    "en": {"learn": "What you will learn", "exercises": "Exercises", "summary": "Summary"},
+    "zh": {"learn": "本章你将学到", "exercises": "练习", "summary": "小结"},
+}
+"""The headings every chapter has, in each edition."""
+
+
+def _edition(path: Path) -> str:
+    return "zh" if path.parent.name == "zh" else "en"
 
 
 
 def _ids():
-    return [p.name for p in NOTEBOOKS]
+    return [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=_ids())
@@ -24,6 +35,7 @@ def nb(request):
 def test_there_are_notebooks():
     assert NOTEBOOKS, "notebooks/ holds no .ipynb files"
     assert NOTEBOOKS[0].name == "00_index.ipynb"
+    assert (ROOT / "zh" / "00_index.ipynb").is_file(), "the Chinese edition has no index"
 
 
 def test_valid_nbformat(nb):
@@ -59,7 +71,8 @@ def test_first_cell_is_a_title(nb):
 def test_has_what_you_will_learn(nb):
     path, book = nb
     text = "\n".join(c.source for c in book.cells if c.cell_type == "markdown")
-    assert re.search(r"^##+ What you will learn", text, re.M | re.I), f"{path.name} lacks a 'What you will learn' section"
+    learn = SECTIONS[_edition(path)]["learn"]
+    assert re.search(rf"^##+ {learn}", text, re.M | re.I), f"{path.name} lacks a '{learn}' section"
 
 
 def test_chapters_have_exercises_and_a_bilingual_summary(nb):
@@ -67,7 +80,8 @@ def test_chapters_have_exercises_and_a_bilingual_summary(nb):
     if path.name.startswith("00_"):
         pytest.skip("the index is not a chapter")
     text = "\n".join(c.source for c in book.cells if c.cell_type == "markdown")
-    assert re.search(r"^##+ Exercises", text, re.M), f"{path.name} lacks an Exercises section"
-    assert re.search(r"^##+ Summary", text, re.M), f"{path.name} lacks a Summary section"
+    names = SECTIONS[_edition(path)]
+    assert re.search(rf"^##+ {names['exercises']}", text, re.M), f"{path.name} lacks an {names['exercises']} section"
+    assert re.search(rf"^##+ {names['summary']}", text, re.M), f"{path.name} lacks a {names['summary']} section"
     assert re.search(r"[\u4e00-\u9fff]", text), f"{path.name} has no Chinese terms"
     assert "<details>" in text, f"{path.name}: solutions belong in a folded <details> block"

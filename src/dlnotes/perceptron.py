@@ -4,8 +4,8 @@ A perceptron with weights ``w`` (2,) and bias ``b`` outputs
 
     y = 1 if w·x + b > 0 else 0          (bias b = −threshold θ)
 
-Learning uses ±1 labels as in seed 003: a sample ``(x, y)`` with ``y ∈ {−1, +1}`` is
-misclassified when ``y (w·x + b) <= 0`` and then ``w ← w + η y x``, ``b ← b + η y``.
+Learning uses ±1 targets as in seed 003: a sample ``(x, t)`` with ``t ∈ {−1, +1}`` is
+misclassified when ``t (w·x + b) <= 0`` and then ``w ← w + η t x``, ``b ← b + η t``.
 With 0/1 labels the same rule reads ``w ← w + η (t − o) x`` where ``o`` is the
 perceptron's 0/1 output (the "error form"): ``t − o`` is +1 or −1 exactly when the
 sample is wrong, i.e. the ±1 label, and 0 when it is right. (The two differ only for a
@@ -68,27 +68,27 @@ def xor_two_layers(x):
     return s, gate("AND", s)
 
 
-def to_pm1(y):
-    """Labels 0/1 (or already ±1) -> ±1 as floats, shape unchanged."""
-    y = np.asarray(y)
-    values = set(np.unique(y).tolist())
+def to_pm1(t):
+    """Targets 0/1 (or already ±1) -> ±1 as floats, shape unchanged."""
+    t = np.asarray(t)
+    values = set(np.unique(t).tolist())
     if values <= {0, 1}:
-        return np.where(y == 1, 1.0, -1.0)
+        return np.where(t == 1, 1.0, -1.0)
     if values <= {-1, 1}:
-        return y.astype(float)
+        return t.astype(float)
     raise ValueError(f"perceptron labels must be 0/1 or -1/+1, got values {sorted(values)}")
 
 
-def perceptron_update(w, b, x, y, lr):
-    """One step of the rule for one sample: if y (w·x + b) <= 0, w += lr·y·x and b += lr·y.
+def perceptron_update(w, b, x, t, lr):
+    """One step of the rule for one sample: if t (w·x + b) <= 0, w += lr·t·x and b += lr·t.
 
-    ``x`` (2,), ``y`` ±1. Returns (new w, new b, whether it was wrong).
+    ``x`` (2,), ``t`` the target, ±1. Returns (new w, new b, whether it was wrong).
     """
     w = np.asarray(w, dtype=float)
     x = np.asarray(x, dtype=float)
-    wrong = y * (w @ x + b) <= 0
+    wrong = t * (w @ x + b) <= 0
     if wrong:
-        return w + lr * y * x, b + lr * y, True
+        return w + lr * t * x, b + lr * t, True
     return w.copy(), float(b), False
 
 
@@ -125,19 +125,19 @@ class PerceptronResult:
         return f"no convergence after {self.epochs} epochs (still {self.mistakes[-1]} mistake(s) per epoch)"
 
 
-def train_perceptron(x, y, lr=1.0, max_epochs=100, w0=None, b0=0.0, stop_on_cycle=True):
+def train_perceptron(x, t, lr=1.0, max_epochs=100, w0=None, b0=0.0, stop_on_cycle=True):
     """Run the perceptron rule over the samples in order, epoch after epoch, until an epoch has no mistake.
 
-    x (N, 2); y (N,) of 0/1 or ±1; ``w0`` (2,) initial weights (zeros by default).
+    x (N, 2); t (N,) the targets, 0/1 or ±1; ``w0`` (2,) initial weights (zeros by default).
     Stops after ``max_epochs``, or (``stop_on_cycle``) as soon as an epoch starts from weights seen
     before: then the rule is in a cycle and can never converge.
     """
     x = np.asarray(x, dtype=float)
     if x.ndim != 2:
         raise ValueError(f"x must be (N, features), got shape {x.shape}")
-    ypm = to_pm1(y)
-    if ypm.shape != (x.shape[0],):
-        raise ValueError(f"y must have one label per row of x: x {x.shape}, y {np.shape(y)}")
+    tpm = to_pm1(t)
+    if tpm.shape != (x.shape[0],):
+        raise ValueError(f"t must have one target per row of x: x {x.shape}, t {np.shape(t)}")
     if not lr > 0:
         raise ValueError(f"the learning rate must be positive, got {lr}")
     w = np.zeros(x.shape[1]) if w0 is None else np.array(w0, dtype=float)
@@ -154,7 +154,7 @@ def train_perceptron(x, y, lr=1.0, max_epochs=100, w0=None, b0=0.0, stop_on_cycl
         mistakes = 0
         for i in range(len(x)):
             w_before, b_before = w, b
-            w, b, wrong = perceptron_update(w, b, x[i], ypm[i], lr)
+            w, b, wrong = perceptron_update(w, b, x[i], tpm[i], lr)
             res.steps.append((epoch, i, w_before, b_before, wrong))
             mistakes += wrong
         res.mistakes.append(mistakes)

@@ -22,6 +22,7 @@ browser's own ratio, so a 9-pt label in a figure is as large as 9-pt text on the
 from __future__ import annotations
 
 import importlib.util
+import logging
 import math
 from pathlib import Path
 
@@ -91,6 +92,9 @@ def _bundled_cjk_font() -> str | None:
 
 
 def _fonts() -> list[str]:
+    # The CJK font has one weight: bold Chinese falls back to regular, which is what we want, and
+    # matplotlib need not log "Failed to find font weight bold" into the notebook for it.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     bundled = _bundled_cjk_font()
     if bundled:
         return ["DejaVu Sans", bundled]
