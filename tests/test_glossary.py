@@ -168,3 +168,71 @@ def test_every_known_mistake_of_the_notes_is_corrected(seed, mistake, pattern):
         f"no '> **The notes say** ... (seed {seed}) — **in fact** ...' correction mentions /{pattern}/ "
         f"for: {mistake}"
     )
+
+
+# --------------------------------------------------------------------------- the Chinese edition
+ZH_NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks" / "zh").glob("*.ipynb"))
+CORRECTION_ZH = re.compile(r"^> \*\*笔记中说\*\* .*（笔记 00[0-9N][^）]*）.*——\*\*实际上\*\* ", re.M)
+"""The Chinese form of a correction: ``> **笔记中说** ...（笔记 00N）——**实际上** ...``."""
+
+
+def _summary_rows_zh(path) -> list[str]:
+    """The rows of the table in a Chinese notebook's ``## 小结`` (header ``| 中文 | English | 含义 |``)."""
+    text = "\n".join(_markdown(path))
+    start = text.rfind("## 小结")
+    assert start >= 0, f"zh/{path.name} has no '## 小结' section"
+    lines = text[start:].splitlines()
+    header = next((i for i, line in enumerate(lines) if line.startswith("| 中文 | English | 含义 |")), None)
+    assert header is not None, f"zh/{path.name}: the 小结 has no '| 中文 | English | 含义 |' table"
+    return [line.strip() for line in lines[header + 2 :] if line.startswith("|")]
+
+
+@pytest.fixture(params=ZH_NOTEBOOKS, ids=[f"zh/{p.name}" for p in ZH_NOTEBOOKS])
+def zh_notebook(request):
+    return request.param
+
+
+def test_every_term_has_a_chinese_meaning():
+    missing = [t.en for t in glossary.TERMS if t.en not in glossary.MEANINGS_ZH]
+    assert not missing, f"dlnotes.glossary.MEANINGS_ZH lacks: {missing}"
+    unknown = sorted(set(glossary.MEANINGS_ZH) - set(glossary.BY_EN))
+    assert not unknown, f"MEANINGS_ZH has terms the glossary does not: {unknown}"
+    assert all("|" not in m for m in glossary.MEANINGS_ZH.values()), "'|' would break the table"
+    assert len(glossary.NOTATION_ZH) == len(glossary.NOTATION)
+
+
+def test_chinese_summary_rows_are_glossary_entries_and_list_the_chapters_terms(zh_notebook):
+    rows = _summary_rows_zh(zh_notebook)
+    listed = set()
+    for row in rows:
+        en = row.strip("|").split("|")[1].strip()
+        assert en in glossary.BY_EN, f"zh/{zh_notebook.name}: '{en}' is not in dlnotes.glossary.TERMS"
+        expected = glossary.BY_EN[en].row_zh()
+        assert row == expected, f"zh/{zh_notebook.name}: the summary row\n  {row}\ndiffers from the glossary:\n  {expected}"
+        listed.add(en)
+    missing = [t.en for t in glossary.chapter_terms(int(zh_notebook.name[:2])) if t.en not in listed]
+    assert not missing, f"zh/{zh_notebook.name}: its 小结 table lacks the terms it teaches: {missing}"
+    english = [_first_cell(r) for r in _summary_rows(zh_notebook.parent.parent / zh_notebook.name)]
+    assert [r.strip("|").split("|")[1].strip() for r in rows] == english, (
+        f"zh/{zh_notebook.name}: the 小结 table lists other terms, or another order, than the English Summary")
+
+
+def test_chinese_corrections_use_one_form_and_match_the_english(zh_notebook):
+    lines = [line for text in _markdown(zh_notebook) for line in text.splitlines()]
+    for line in lines:
+        if re.search(r"笔记中说|实际上", line) and line.startswith(">"):
+            assert CORRECTION_ZH.match(line), (
+                f"zh/{zh_notebook.name}: a correction of the notes must read "
+                f"'> **笔记中说** ...（笔记 00N）——**实际上** ...', got:\n  {line[:160]}")
+    zh_seeds = [re.search(r"（笔记 (00[0-9N])", line).group(1) for line in lines if CORRECTION_ZH.match(line)]
+    en_seeds = [re.search(r"\(seed (00[0-9N])", line).group(1) for line in _corrections().get(zh_notebook.name, [])]
+    assert zh_seeds == en_seeds, (
+        f"zh/{zh_notebook.name}: corrections of notes {zh_seeds}, the English edition has {en_seeds}")
+
+
+def test_no_banned_notation_in_chinese(zh_notebook):
+    for cell in _book(zh_notebook).cells:
+        if cell.cell_type == "markdown":
+            for pattern, why in glossary.BANNED_NOTATION:
+                found = re.search(pattern, cell.source)
+                assert not found, f"zh/{zh_notebook.name}: '{found.group(0)}' in cell {cell.get('id')}: {why}"

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dlnotes.language import language
+
 
 @dataclass(frozen=True)
 class Term:
@@ -30,6 +32,15 @@ class Term:
     def row(self) -> str:
         """The entry as a row of a chapter's summary table: ``| en | zh | meaning |``."""
         return f"| {self.en} | {self.zh} | {self.meaning} |"
+
+    @property
+    def meaning_zh(self) -> str:
+        """The meaning in Chinese (:data:`MEANINGS_ZH`)."""
+        return MEANINGS_ZH[self.en]
+
+    def row_zh(self) -> str:
+        """The entry as a row of a Chinese chapter's summary table: ``| 中文 | English | 含义 |``."""
+        return f"| {self.zh} | {self.en} | {self.meaning_zh} |"
 
 
 def _t(en, zh, meaning, chapter):
@@ -227,6 +238,179 @@ TERMS: tuple[Term, ...] = (
 BY_EN: dict[str, Term] = {term.en: term for term in TERMS}
 """Glossary entries by their English name."""
 
+MEANINGS_ZH: dict[str, str] = {
+    'artificial intelligence': '让机器表现得有智能；范围最大的那个圈',
+    'machine learning': '从数据中学会行为，而不是靠手写的规则',
+    'deep learning': '使用多层神经网络的机器学习',
+    'neural network': '由权重连接起来的多层人工神经元',
+    'feature': '从输入算出来、供模型使用的一个数',
+    'supervised / unsupervised learning': '从有标签 / 无标签的数据中学习',
+    'reinforcement learning': '从奖励中学会行为',
+    'end-to-end learning': '一个网络从原始输入直接得出答案，没有手工设计的特征',
+    'feed-forward network': '信号从输入流向输出，没有回路（第 01–10 章）',
+    'recurrent neural network (RNN)': '一步一步地读入序列，并保留一个隐状态',
+    'autoencoder': '经过一个窄的编码层、学着重现自身输入的网络',
+    'generative adversarial network (GAN)': '相互对抗地训练的一个生成器和一个判别器',
+    'neuron': '把输入加权求和、超过阈值就激发的单元',
+    'perceptron': '输出为阶跃的神经元：$y = [w\\cdot x + b > 0]$',
+    'weight': '一个输入有多重要',
+    'threshold': '加权和必须超过的水平',
+    'bias': '$b = -\\theta$：神经元有多容易激发',
+    'decision boundary': '预测类别发生变化的地方；对感知机来说是一条直线',
+    'linearly separable': '两类样本能被一条直线（超平面）分开',
+    'not linearly separable': '没有一条直线（超平面）能把两类分开，XOR 就是这样',
+    'perceptron loss': '$-\\sum_{\\text{misclassified}} t\\,(w\\cdot x + b)$，没有误分类样本时为零',
+    'perceptron learning rule': '对每个误分类样本执行 $w \\leftarrow w + \\eta\\, t\\, x$',
+    'learning rate': 'η，每次更新的步长；是一个超参数',
+    'epoch': '把全部训练样本过一遍',
+    'multilayer perceptron (MLP)': '多层神经元，每一层的输出送入下一层；两层就能解决 XOR',
+    'activation function': '作用在加权和上的非线性函数 $f$：$z = f(a)$',
+    'step function': '大于 0 时为 1，否则为 0：感知机的激活函数',
+    'sigmoid function': '$\\sigma(a) = 1/(1+e^{-a})$，取值于 $(0, 1)$ 的平滑阶跃',
+    'tanh function': '$\\tanh a$，取值于 $(-1, 1)$ 的平滑阶跃',
+    'ReLU': '$\\max(0, a)$',
+    'leaky ReLU': '与 ReLU 类似，但负输入上有一个固定的小斜率 α',
+    'PReLU / RReLU': '负半轴的斜率 α 在训练中通过学习得到 / 随机抽取',
+    'dying ReLU': '对每个样本输入都为负的 ReLU 单元：输出和梯度始终为 0',
+    'identity function': '$f(a) = a$，用于回归的输出',
+    'derivative': '函数的斜率',
+    'saturation': '激活函数中斜率几乎为 0 的平坦区域',
+    'vanishing gradient': '梯度朝输入方向逐层缩小',
+    'linear / non-linear': '直线式的映射 / 其余所有映射',
+    'regression / classification': '预测一个数 / 预测一个类别',
+    'universal approximation theorem': '一个足够宽的隐藏层就能逼近任何连续函数',
+    'logits': '分类器在 softmax 之前输出的分数 $a_k$',
+    'softmax': '$\\exp(a_k)/\\sum_i \\exp(a_i)$：把分数变成概率',
+    'overflow': '一个数大到浮点类型装不下（变成 inf）',
+    'temperature': 'logit 的除数：让 softmax 更尖锐或更平缓',
+    'one-hot encoding': '把标签写成一行，只在其类别处为 1',
+    'loss function': '说明预测错得有多厉害的一个数',
+    'mean squared error': '每个样本 $\\tfrac12\\sum_k (y_k - t_k)^2$（Keras 的 `mse`：取平均，不带 ½）',
+    'cross-entropy loss': '$-\\sum_k t_k \\log y_k$；$t$ 为独热向量时等于 $-\\log y_{\\text{true}}$',
+    'maximum likelihood': '选出让观察到的标签出现概率最大的权重；= 最小化交叉熵',
+    'generalisation': '在训练时没见过的数据上表现良好',
+    'numerical differentiation': '用步长为 $h$ 的小差商求导数',
+    'central difference': '$(f(x+h) - f(x-h)) / 2h$，误差与 $h^2$ 成正比',
+    'partial derivative': '固定其他变量，沿一个变量方向的斜率',
+    'gradient': '所有偏导数组成的向量；指向上坡方向',
+    'saddle point': '在某些方向上是极小、在另一些方向上是极大的平坦点',
+    'gradient descent': '$x \\leftarrow x - \\eta \\nabla f(x)$',
+    'hyperparameter': '由我们选定、而非学习得到的设置：学习率、批量大小、迭代周期数……',
+    'stochastic gradient descent (SGD)': '在随机小批量上做的梯度下降',
+    'mini-batch': '计算一次更新所用的少量样本',
+    'batch size': '每个小批量的样本数，也就是每次权重更新用的样本数',
+    'iteration': '一次权重更新，由一个小批量算出',
+    'computational graph': '把公式画成节点（值）和边（运算）',
+    'forward propagation': '从输入到损失依次计算各个值',
+    'backpropagation': '按链式法则从损失往回算到输入，得到每一个梯度',
+    'chain rule': '复合函数的导数等于各局部导数的乘积',
+    'local derivative': '一个节点自身的输出对它某一个输入的导数',
+    'add node / multiply node': '把梯度原样传下去 / 把另一个输入乘以梯度送给每个输入',
+    'automatic differentiation': '替你应用链式法则的软件（micrograd、`GradientTape`）',
+    'topological order': '每个节点都排在它的输入之后的一种顺序',
+    'input / hidden / output layer': '数据 / 中间的各层 / 给出 $y$ 的那一层',
+    'layer': '带有 `forward` 和 `backward` 的模块',
+    'Affine layer': '$Y = XW + b$，一个全连接层；反向为 $G W^\\top$、$X^\\top G$、$\\sum_n G$',
+    'fully connected layer': '每个输入都与每个输出相连（即 Affine 层）',
+    'broadcasting': 'numpy 把一个 (M,) 的偏置扩展到 (N, M) 数组的每一行上',
+    'Softmax-with-Loss layer': 'softmax 加交叉熵；其梯度为 $(y - t)/N$',
+    'gradient check': '把反向传播的结果与数值梯度（以及 `GradientTape`）比较',
+    'numerical gradient': '用中心差分 $(f(w+h) - f(w-h)) / 2h$ 求出每一个偏导数',
+    'relative error': '$\\lvert a - b\\rvert / (\\lvert a\\rvert + \\lvert b\\rvert)$',
+    'L1 regularisation': '在损失上加 $\\lambda\\sum \\lvert W\\rvert$；配合软阈值（近端）步骤，它会把小权重置为恰好 0',
+    'input feature': '输入的某个函数，作为网络的输入，例如 $x_1^2$',
+    'regression': '预测一个数而不是一个类别',
+    'optimiser': '把梯度转换为权重更新的规则：SGD、Momentum、Adam 等',
+    'momentum': '一个不断累积过去步伐的速度',
+    'adaptive learning rate': '根据每个权重的梯度历史，给它各自的步长',
+    'exponential moving average': '按几何级数逐渐遗忘旧值的平均',
+    'bias correction': 'Adam 把从零开始的平均值除以 $1-\\beta^t$',
+    'learning-rate schedule': '在训练过程中改变学习率：阶梯衰减、余弦调度、预热',
+    'cosine decay': '$\\eta_k = \\tfrac{\\eta_0}{2}\\,(1 + \\cos(\\pi k / K))$：在 $K$ 步内从 $\\eta_0$ 降到 0',
+    'weight initialisation': '训练开始前如何设定权重',
+    'symmetry breaking': '用随机的初始权重，让各个单元学到不同的东西',
+    'truncated normal distribution': '超出 2 个标准差的抽样值会被重新抽取的正态分布',
+    'Xavier (Glorot) initialisation': '方差取 $2/(n_\\text{in} + n_\\text{out})$；适用于 sigmoid 和 tanh',
+    'He initialisation': '方差取 $2/n_\\text{in}$；适用于 ReLU',
+    'exploding gradient': '梯度逐层增大，直到更新量爆掉',
+    'gradient clipping': '在更新之前，把范数超过上限的梯度缩放回来',
+    'batch normalisation': '在小批量上对每个特征做规范化，再乘以 γ 缩放、加上 β 平移',
+    'running average': '批量规范化在推理时使用的统计量',
+    'residual connection': '把一个块的输入加到它的输出上，$x + F(x)$：梯度的捷径',
+    'overfitting': '连同噪声一起拟合训练数据，却牺牲了在新数据上的表现',
+    'regularisation': '一切抑制过拟合的手段',
+    'weight decay (L2 regularisation)': '在损失上加 $\\frac{\\lambda}{2}\\sum W^2$，让权重保持较小',
+    'dropout': '训练时随机将单元置零，保留的单元放大 1/(1−rate) 倍；推理时为恒等映射',
+    'early stopping': '验证损失不再改善时停止训练，并保留最好的权重',
+    'validation set': '留出来用于做训练决策的数据',
+    'patience': '早停能容忍多少个没有改进的迭代周期',
+    'convolutional neural network (CNN)': '由卷积层和池化层搭建的网络',
+    'convolution': '让滤波器在输入上滑动，在每个位置进行乘积累加运算',
+    'cross-correlation': '不翻转卷积核的卷积：深度学习库实际计算的就是它',
+    'convolutional layer': '由在输入上滑动的滤波器组成的层，权重在各个位置之间共享',
+    'filter / kernel': '卷积时滑动的小权重数组；形状为 (FN, C, FH, FW)',
+    'feature map': '卷积层的输入或输出：由若干通道的二维数组组成',
+    'channel': '特征图中的一个二维切片（例如红色通道，或一个滤波器的响应）',
+    'multiply-accumulate': '窗口与滤波器逐元素相乘，再求和',
+    'padding': '在输入四周加上的若干圈固定值（零）',
+    'stride': '滤波器在两个位置之间移动的距离',
+    'output size': 'OH = (H + 2P − FH)/S + 1',
+    'pooling': '逐个窗口地缩小特征图，没有权重',
+    'max pooling / average pooling': '保留每个窗口的最大值 / 平均值',
+    'weight sharing': '一个滤波器的权重在每个位置上重复使用',
+    'im2col / col2im': '把窗口展开为矩阵的行 / 把各行加回到窗口上',
+    'edge detection': '对亮度变化产生响应的卷积核',
+    'tensor': '具有形状和数据类型的 n 维数组',
+    'rank': '张量的轴的个数',
+    'shape': '每个轴的长度',
+    'data type (dtype)': '每个元素的类型：int8、float32 等',
+    'precision': '浮点数能保留多少位有效数字',
+    'variable': '存放可训练权重的可变张量',
+    'data-flow graph': '运算是节点，张量沿着边流动',
+    'node / edge': '一个运算 / 在运算之间传递的张量',
+    'session (TF1)': 'TF1 中运行已构建好的计算图的对象；TF2 中已不存在',
+    'eager execution': '每个运算都立即算出它的值',
+    'tracing (`tf.function`)': '把 Python 函数中的运算记录成一张计算图',
+    'handwritten digits': 'MNIST 图像：28×28 的灰度图，类别为 0–9',
+    'normalisation (of inputs)': '把像素值从 0–255 缩放到 0–1',
+    'training set / test set': '用来拟合权重的数据 / 留到最后打分的数据',
+    'confusion matrix': '（真实类别, 预测类别）的计数',
+    'precision / recall': '预测为 $k$ 的样本中正确的比例 / 真实为 $k$ 的样本中正确的比例',
+    'functional API': '通过在张量上调用层来构建模型',
+    'callback': 'Keras 在 `fit` 期间运行的代码，例如在每个迭代周期之后',
+    'checkpoint': '训练期间保存的权重，例如最佳迭代周期的权重',
+    'saving and loading a model': '把架构和权重写入 `.keras` 文件，再读回来',
+    'flatten': '把一叠特征图变成一个向量',
+    'inductive bias': '内置于模型结构中的假设',
+    'generative model': '能产生与训练数据相似的新样本的模型',
+    'encoder / decoder': '把输入映射为编码的网络 / 把编码映射回输入的网络',
+    'code': '自编码器窄层的输出：它为每个输入保留下来的那几个数',
+    'latent space': '所有编码构成的空间；其中每一点都能解码成一个输出',
+    'reconstruction error': '自编码器的输出与输入相差多远（这里用每个像素的平方误差）',
+    'principal component analysis (PCA)': '最好的线性编码：投影到方差最大的几个方向上',
+    'denoising autoencoder': '被训练成从带噪声的输入输出干净输入的自编码器',
+    'generator / discriminator': 'GAN 中把噪声变成样本的网络 / 区分真实样本与生成样本的网络',
+    'minimax game': '同一个值 $V(D, G)$，D 使它最大，G 使它最小',
+    'Nash equilibrium': '任何一方单独改变策略都得不到好处；对 GAN 而言，$p_g = p_\\text{data}$ 且 $D = 1/2$',
+    'non-saturating loss': '生成器最小化 $-\\log D(G(z))$：处于下风时梯度很强',
+    'mode collapse': '生成器只产生数据中少数几种样本（模式）',
+    'energy distance': "$2E\\lVert X-Y\\rVert - E\\lVert X-X'\\rVert - E\\lVert Y-Y'\\rVert$：只有两个分布相同时才为零",
+    'recursive neural network': '把同一组权重沿一棵树反复应用，例如句子的句法分析树',
+    'sequence': '以有序的时间步列表形式到来的输入',
+    'time step': '序列中的一个位置 $t$',
+    'hidden state': '$h_t$，循环层从一步带到下一步的东西',
+    'weight sharing through time': '每个时间步都使用同一组 $W_x$、$W_h$、$b$',
+    'unrolling': '把循环层画成每步一层的深层网络',
+    'backpropagation through time (BPTT)': '在展开的网络上做反向传播；共享的权重把各步的梯度相加',
+    'gate': '取值在 (0, 1) 中的 sigmoid，按比例控制信号通过多少',
+    'long short-term memory (LSTM)': '带有记忆元以及输入门、遗忘门和输出门的循环单元',
+    'memory cell': 'LSTM 的第二个状态 $c_t$，通过加法更新',
+    'forget / input / output gate': '保留旧记忆 / 接纳候选值 / 在 $h_t$ 中显示记忆',
+    'gated recurrent unit (GRU)': '带有更新门和重置门的循环单元',
+    'update gate / reset gate': '保留旧状态 / 让候选状态看到旧状态',
+}
+"""English term -> its meaning in Chinese: the 含义 column of the Chinese edition's summary tables."""
+
 NOTATION: tuple[tuple[str, str], ...] = (
     (r"$x$, $X$", "input: one sample, or a batch of shape (N, D)"),
     (r"$t$, $T$", "target (label, 正确解标签): a class index, a one-hot row, or ±1 for the perceptron"),
@@ -246,6 +430,26 @@ NOTATION: tuple[tuple[str, str], ...] = (
     (r"$h_t$", "chapter 11: a recurrent layer's hidden state at time step $t$, always with its subscript"),
 )
 """(symbol, meaning) of the one notation every chapter uses."""
+
+NOTATION_ZH: tuple[str, ...] = (
+    "输入：一个样本，或形状为 (N, D) 的一批样本",
+    "目标（标签，正确解标签）：类别索引、独热编码的一行，或感知机中的 ±1",
+    "网络的输出（预测）；对分类器而言是各类别的概率",
+    r"激活函数之前的加权和 $a = x W + b$；在输出层就是 logits",
+    "隐藏层的输出，$z = f(a)$",
+    r"激活函数；$\sigma$ 表示 sigmoid",
+    "某一层的权重和偏置",
+    "损失，在一个批量上取平均",
+    "学习率",
+    r"数值微分中的小步长，$(f(x+h) - f(x-h))/2h$（从不表示某一层的输出）",
+    "AdaGrad / RMSProp 中梯度平方的累积平均",
+    "一个批量中的样本数、类别数",
+    "第 10 章：生成器的输入噪声（在自编码器中，$z$ 是编码，即某个隐藏层的输出）",
+    "第 10 章：生成器和判别器；$D(x)$ 是 $x$ 为真实样本的概率",
+    "第 11 章：序列的各个时间步（序列的目标用文字命名）",
+    "第 11 章：循环层在时间步 $t$ 的隐状态，始终带着下标",
+)
+"""The meanings of :data:`NOTATION` in Chinese, in the same order."""
 
 BANNED_NOTATION: tuple[tuple[str, str], ...] = (
     (r"\\hat\s*\{?\s*y|ŷ", "the prediction is $y$ (and the target $t$), not ŷ"),
@@ -272,12 +476,20 @@ def summary_table(chapter: int, recap: tuple[str, ...] = ()) -> str:
 
 
 def glossary_table() -> str:
-    """The whole glossary as one markdown table, with the chapter that teaches each term."""
+    """The whole glossary as one markdown table, with the chapter that teaches each term, in the
+    current language (:func:`dlnotes.language.set_language`)."""
+    if language() == "zh":
+        rows = [f"| {t.zh} | {t.en} | {t.meaning_zh} | {t.chapter:02d} |" for t in TERMS]
+        return "\n".join(["| 中文 | English | 含义 | 章 |", "|---|---|---|---|", *rows])
     rows = [f"| {t.en} | {t.zh} | {t.meaning} | {t.chapter:02d} |" for t in TERMS]
     return "\n".join(["| English | 中文 | meaning | chapter |", "|---|---|---|---|", *rows])
 
 
 def notation_table() -> str:
-    """The notation as a markdown table (symbol, meaning)."""
+    """The notation as a markdown table (symbol, meaning), in the current language."""
+    if language() == "zh":
+        rows = [f"| {symbol.replace(' in a GAN', '（GAN 中）')} | {meaning} |"
+                for (symbol, _), meaning in zip(NOTATION, NOTATION_ZH)]
+        return "\n".join(["| 符号 | 含义 |", "|---|---|", *rows])
     rows = [f"| {symbol} | {meaning} |" for symbol, meaning in NOTATION]
     return "\n".join(["| symbol | meaning |", "|---|---|", *rows])
