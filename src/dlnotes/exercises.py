@@ -22,11 +22,11 @@ def check(answer: Any, test: Callable[[Any], None], *, name: str = "exercise") -
     cell ending in ``check(...)`` shows only the printed verdict, no stray ``True``/``False``.
     """
     if answer is Ellipsis:
-        print(f"⏳ {tr(name)}: {tr('not attempted yet — fill in `answer` above and run this cell again.')}")
+        print("⏳ " + tr(f"{name}: not attempted yet — fill in `answer` above and run this cell again."))
         return
     try:
         test(answer)
     except NotImplementedError:
-        print(f"⏳ {tr(name)}: {tr('not attempted yet — replace the `raise NotImplementedError` with your code.')}")
+        print("⏳ " + tr(f"{name}: not attempted yet — replace the `raise NotImplementedError` with your code."))
         return
-    print(f"✓ {tr(name)}: {tr('correct!')}")
+    print("✓ " + tr(f"{name}: correct!"))

@@ -88,7 +88,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
-from dlnotes.language import language, tr
+from dlnotes.language import language, tr, tr_option
 from dlnotes.style import CSS_DPI
 
 __all__ = [
@@ -194,15 +194,8 @@ def _options(options):
     """Option labels in the reader's language; the values (what ``update`` receives) stay as they are."""
     if language() == "en":
         return options
-    out = []
-    for o in options:
-        if isinstance(o, tuple) and len(o) == 2:
-            out.append((tr(o[0]), o[1]))
-        elif isinstance(o, str) and tr(o) != o:
-            out.append((tr(o), o))
-        else:
-            out.append(o)
-    return out
+    # every option a (label, value) pair: ipywidgets reads a list that mixes pairs and plain names as values
+    return [(tr_option(o[0]), o[1]) if isinstance(o, tuple) and len(o) == 2 else (tr_option(str(o)), o) for o in options]
 
 
 def _control_layout() -> W.Layout:

@@ -31,6 +31,7 @@ from dlnotes.data import load_mnist
 from dlnotes.explorers.base import (Explorer, Reply, ExplorerCanvas, button, dropdown, figure, freeze_layout,
                                     int_slider, log_slider, register, slider)
 from dlnotes.keras_models import KERAS_OPTIMIZERS, Prepared, RunConfig, prepare, train
+from dlnotes.language import tr
 from dlnotes.runcache import RunCache, RunCacheWarning
 from dlnotes.style import GREY, PALETTE, log_axis
 
@@ -346,9 +347,10 @@ class HyperExplorer(Explorer):
 
     def _table_html(self) -> str:
         if not self.runs:
-            return "<i>No runs yet.</i>"
+            return f"<i>{tr('No runs yet.')}</i>"
         head = ["", "optimizer", "learning rate", "dropout", "hidden", "batch", "epochs", "train acc", "val acc",
                 "test acc", "s / epoch", "source"]
+        head = [tr(h) for h in head]
         rows = []
         for i, r in enumerate(self.runs):
             c, res = r["config"], r["result"]
@@ -358,7 +360,7 @@ class HyperExplorer(Explorer):
                 f"<span style='color:{COLORS[i % len(COLORS)]}'>■</span>", c.optimizer, f"{c.lr:.2g}", f"{c.dropout:g}",
                 str(c.hidden), str(c.batch_size), str(c.epochs), _fmt((h.get("accuracy") or [float("nan")])[-1]),
                 _fmt((h.get("val_accuracy") or [float("nan")])[-1]), _fmt(res.get("test_accuracy", float("nan"))),
-                _fmt(float(np.mean(ep)) if ep else float("nan"), ".2f"), "cache" if r["recalled"] else "trained",
+                _fmt(float(np.mean(ep)) if ep else float("nan"), ".2f"), tr("cache" if r["recalled"] else "trained"),
             ]
             rows.append("<tr>" + "".join(f"<td style='padding:1px 6px'>{html.escape(x) if j else x}</td>"
                                          for j, x in enumerate(cells)) + "</tr>")

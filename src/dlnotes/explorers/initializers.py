@@ -14,6 +14,7 @@ from dlnotes.depth import layer_statistics
 from dlnotes.explorers.base import dropdown, figure, int_slider, register
 from dlnotes.explorers.blit import BlitExplorer, Blitter
 from dlnotes.initializers import INITIALIZERS
+from dlnotes.language import tr
 from dlnotes.style import BLUE, VERMILLION
 
 __all__ = ["initializer_explorer"]
@@ -77,7 +78,7 @@ def initializer_explorer():
     def update(initializer, activation, depth):
         (lo, hi), g, counts, a_std, g_std = _histograms(initializer, activation, depth, bins)
         a_scale = hi if activation == "relu" else 1.0
-        rows = [f"layer {k + 1}" if k < depth else "" for k in range(max_depth)]
+        rows = [tr(f"layer {k + 1}") if k < depth else "" for k in range(max_depth)]  # as the axis shows them
         if [t.get_text() for t in ax_a.get_yticklabels()] != rows:  # name only the layers there are
             ax_a.set_yticks(np.arange(max_depth) + 0.45, rows)
             blitter.stale = True

@@ -42,6 +42,7 @@ from dlnotes.explorers.base import (button, checkbox, dropdown, free_figure, int
 from dlnotes.explorers.blit import BlitExplorer, Blitter, PixelImage
 from dlnotes.figures import DecisionBoundary, boundary_extent, plane_grid
 from dlnotes.functions import softmax
+from dlnotes.language import tr
 from dlnotes.layers import ACTIVATION_LAYERS, Affine, Dropout, InputFeatures
 from dlnotes.network import MLP
 from dlnotes.optimizers import OPTIMIZERS
@@ -347,7 +348,7 @@ class NetworkPicture:
     def layout(self, sizes, names) -> bool:
         """Place columns of ``sizes`` neurons (labels ``names`` per column); True if anything moved."""
         sizes = tuple(int(n) for n in sizes)
-        if sizes == self.sizes and [t.get_text() for t in self.labels] == _flat_names(names):
+        if sizes == self.sizes and [t.get_text() for t in self.labels] == [tr(n) for n in _flat_names(names)]:
             return False
         self.sizes = sizes
         T = self.tile
@@ -471,7 +472,7 @@ class PlaygroundView:
 
     def _set_text(self, artist, text: str) -> None:
         """Change a background text; the cached background is redrawn only when the text really changed."""
-        if artist.get_text() != text:
+        if artist.get_text() != tr(text):  # the text as shown, in the reader's language
             artist.set_text(text)
             self.blitter.stale = True
 
@@ -681,7 +682,7 @@ class Playground(BlitExplorer):
         self._wanted_picture = None
         with self._hold():
             if [o[1] for o in dd.options] != [o[1] for o in options]:
-                dd.options = options
+                dd.options = [(tr(label), value) for label, value in options]
             values = [o[1] for o in options]
             dd.value = wanted if wanted in values else (picture if picture in values else "output")
         hidden = self.state.arch["hidden_layers"] > 0
