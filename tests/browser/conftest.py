@@ -97,7 +97,8 @@ def pytest_sessionfinish(session, exitstatus):
         row.setdefault("measured", now)
     # A run of a few notebooks (-k 03_) keeps the other notebooks' rows from the last run.
     ran = {r["notebook"] for r in RECORD.notebooks}
-    existing = {p.name for p in (REPO / "notebooks").glob("*.ipynb")}
+    existing = {labdriver.record_name(p) for p in [*(REPO / "notebooks").glob("*.ipynb"),
+                                                    *(REPO / "notebooks" / "zh").glob("*.ipynb")]}
     kept_nb, kept_ex, old = [], [], {}
     try:
         old = json.loads(RESULTS.read_text())

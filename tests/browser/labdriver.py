@@ -67,6 +67,18 @@ WIDGET_SETTLE_S = 10.0  # a widget still "Loading widget..." this long after the
 
 
 # --------------------------------------------------------------------------- server
+
+def _name(path) -> str:
+    """A notebook's name in screenshot files and test ids: its stem, with ``zh-`` for the Chinese edition."""
+    path = Path(path)
+    return f"zh-{path.stem}" if path.parent.name == "zh" else path.stem
+
+
+def record_name(path) -> str:
+    """A notebook's name in the latency results: ``01_perceptron.ipynb`` or ``zh/01_perceptron.ipynb``."""
+    path = Path(path)
+    return f"zh/{path.name}" if path.parent.name == "zh" else path.name
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
@@ -485,7 +497,7 @@ def _shoot(run: NotebookRun, folder: Path | None) -> None:
         return
     page = run.page
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{Path(run.path).stem}.png"
+    target = folder / f"{_name(run.path)}.png"
     try:
         height = page.evaluate("""() => { const o = document.querySelector(
             '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
@@ -535,7 +547,7 @@ class ExplorerCheck:
 
     @property
     def name(self) -> str:
-        return f"{Path(self.notebook).stem}#{self.index} {self.factory}"
+        return f"{_name(self.notebook)}#{self.index} {self.factory}"
 
     def moving_failures(self) -> list[Failure]:
         """Controls that changed nothing, broken images."""
@@ -551,7 +563,7 @@ class ExplorerCheck:
     def as_dict(self) -> dict:
         lat = self.latencies()
         return {
-            "notebook": Path(self.notebook).name, "index": self.index, "factory": self.factory,
+            "notebook": record_name(self.notebook), "index": self.index, "factory": self.factory,
             "cell": self.cell, "samples": len(lat),
             "median_ms": round(statistics.median(lat), 1) if lat else None,
             "p95_ms": round(percentile(lat, 95), 1) if lat else None,
@@ -751,7 +763,7 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
             check.failures.append(Failure("explorer-broken-image", f"{check.name}: the figure image does not load"))
         if screenshot_dir is not None:
             screenshot_dir.mkdir(parents=True, exist_ok=True)
-            target = screenshot_dir / f"{Path(notebook).stem}__{k}_{re.sub(r'[^A-Za-z0-9_]', '_', check.factory)}.png"
+            target = screenshot_dir / f"{_name(notebook)}__{k}_{re.sub(r'[^A-Za-z0-9_]', '_', check.factory)}.png"
             try:
                 ex.screenshot(path=str(target))
                 check.screenshot = target
