@@ -23,6 +23,8 @@ from typing import Callable
 
 import numpy as np
 
+from dlnotes.language import tr
+
 __all__ = [
     "CRITICAL_LR",
     "DescentResult",
@@ -162,7 +164,7 @@ class DescentResult:
 
     @property
     def message(self) -> str:
-        """One sentence for a learner."""
+        """One sentence for a learner (in the reader's language: chapters print it)."""
         k = self.steps
         text = {
             "converged": f"converged: reached the minimum within {k} step(s)",
@@ -175,7 +177,7 @@ class DescentResult:
             text += "; it zig-zags across the minimum (oscillation)"
         elif self.oscillating:
             text += "; each step overshoots further than the last"
-        return text
+        return tr(text)
 
 
 def gradient_descent(grad, x0, lr, steps, *, tol=1e-6, blowup=1e8):

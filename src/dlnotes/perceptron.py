@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dlnotes.language import tr
+
 __all__ = [
     "GATE_WEIGHTS",
     "PerceptronResult",
@@ -116,13 +118,13 @@ class PerceptronResult:
 
     @property
     def message(self) -> str:
-        """One sentence saying what happened."""
+        """One sentence saying what happened (in the reader's language: chapters print it)."""
         if self.converged:
-            return f"converged after {self.epochs} epoch(s): every point is on the right side"
+            return tr(f"converged after {self.epochs} epoch(s): every point is on the right side")
         if self.cycle:
-            return (f"no convergence: after {self.epochs} epoch(s) the weights came back to values seen "
-                    "before, so the rule will cycle forever (the data are not linearly separable)")
-        return f"no convergence after {self.epochs} epochs (still {self.mistakes[-1]} mistake(s) per epoch)"
+            return tr(f"no convergence: after {self.epochs} epoch(s) the weights came back to values seen "
+                      "before, so the rule will cycle forever (the data are not linearly separable)")
+        return tr(f"no convergence after {self.epochs} epochs (still {self.mistakes[-1]} mistake(s) per epoch)")
 
 
 def train_perceptron(x, t, lr=1.0, max_epochs=100, w0=None, b0=0.0, stop_on_cycle=True):

@@ -536,7 +536,7 @@ class Explorer:
             if self._apply(reply) and _again:
                 return self._guarded(fn, progress=progress, _again=False)  # a value was moved into its new range
             self.error = None
-            self.status, self.notice = reply.status, reply.notice
+            self.status, self.notice = tr(reply.status), tr(reply.notice)  # as shown: a notebook may print them
             self._render()
         except Exception as exc:  # noqa: BLE001 - nothing may escape into the notebook
             self.error = f"{type(exc).__name__}: {exc}"

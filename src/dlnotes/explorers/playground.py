@@ -732,7 +732,7 @@ class Playground(BlitExplorer):
     def _on_pause(self, change):
         if not change["new"] and self.error is None:  # paused: the full numbers, no redraw needed
             self.status = self._status()
-            self.message.value = self.status
+            self.message.value = tr(self.status)
 
     def _status(self) -> str:
         s = self.state
