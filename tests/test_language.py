@@ -22,6 +22,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from dlnotes import data as datasets
 from dlnotes import language
 from dlnotes.explorers import base
 from dlnotes.language import english_words, set_language, tr, untranslated
@@ -29,6 +30,7 @@ from explorer_checks import other_values, randomize
 from test_explorer_contract import IN_MODE, REGISTRY, build, cnn_and_digits  # noqa: F401 - a fixture
 
 NAMES = sorted(REGISTRY)
+REAL_DOWNLOAD = datasets._download  # the conftest guard replaces it in every test
 
 
 @pytest.fixture
@@ -234,3 +236,197 @@ def test_every_static_figure_speaks_chinese(zh, caplog):
         problems += [f"{name}: {m}" for m in _mathtext_glyphs(caplog)]
         caplog.clear()
     assert not problems, "static figures show English or miss glyphs in Chinese:\n" + "\n".join(problems)
+
+
+# --- what the package prints or raises into a notebook ----------------------------------------------
+def _chinese(text: str) -> str:
+    """``text`` after checking that it shows no English words (paths, URLs, file names and code are not words)."""
+    assert not english_words(text), f"English left in {text!r}: {english_words(text)}"
+    assert re.search(r"[\u4e00-\u9fff]", text), f"no Chinese in {text!r}"
+    return text
+
+
+def _raised(call, error):
+    with pytest.raises(error) as caught:
+        call()
+    return str(caught.value)
+
+
+def _dataset_calls(tmp_path, monkeypatch):
+    """(English words the message starts with or holds, exception class, call) for every DatasetError."""
+    from dlnotes import data
+
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    monkeypatch.delenv(data.MIRROR_ENV, raising=False)
+    monkeypatch.setattr(data, "REPO_DATA", tmp_path)
+
+    def npz(name, **arrays):
+        np.savez(tmp_path / name, **arrays)
+        return tmp_path / name
+
+    x, y = np.zeros((5, 28, 28), np.uint8), np.zeros(5, np.uint8)
+    (tmp_path / "junk.npz").write_bytes(b"PK\x03\x04 truncated zip")
+
+    def offline(*a, **kw):
+        raise OSError("[Errno -3] Temporary failure in name resolution")
+
+    def download_offline():
+        import keras
+
+        monkeypatch.setattr(keras.utils, "get_file", offline)
+        REAL_DOWNLOAD("mnist", None)
+
+    return [
+        ("No mnist file at", data.DatasetNotFoundError, lambda: data.load_mnist(tmp_path / "missing.npz")),
+        ("looked in", data.DatasetNotFoundError, lambda: data.load_mnist(download=False)),
+        ("matches no known mnist file", data.DatasetCorruptError, lambda: data.load_mnist(tmp_path / "junk.npz")),
+        ("could not be read", data.DatasetCorruptError, lambda: data.load_mnist(tmp_path / "junk.npz", verify=False)),
+        ("lacks the arrays", data.DatasetCorruptError, lambda: data.load_mnist(npz("a.npz", images=x), verify=False)),
+        ("(N, 28, 28) uint8", data.DatasetCorruptError, lambda: data.load_mnist(
+            npz("b.npz", x_train=x[:, :5], y_train=y, x_test=x, y_test=y), verify=False)),
+        ("integer labels", data.DatasetCorruptError, lambda: data.load_mnist(
+            npz("c.npz", x_train=x, y_train=y[:4], x_test=x, y_test=y), verify=False)),
+        ("outside 0..9", data.DatasetCorruptError, lambda: data.load_mnist(
+            npz("d.npz", x_train=x, y_train=y + 12, x_test=x, y_test=y), verify=False)),
+        ("Are you offline?", data.DatasetOfflineError, download_offline),
+    ]
+
+
+def test_dataset_errors_are_chinese_and_english_is_unchanged(tmp_path, monkeypatch):
+    for english, error, call in _dataset_calls(tmp_path, monkeypatch):
+        set_language("en")
+        assert english in _raised(call, error)
+        set_language("zh")
+        try:
+            message = _chinese(_raised(call, error))  # the same class in either language
+        finally:
+            set_language("en")
+        assert english not in message
+        if "offline" in english or "mnist file" in english or "looked" in english:
+            assert "要离线使用 mnist" in message and "DLNOTES_MIRROR" in message, message
+
+
+def test_the_readme_quotes_the_chinese_not_found_message(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from dlnotes import data
+
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    monkeypatch.setattr(data, "REPO_DATA", tmp_path / "data")
+    set_language("zh")
+    try:
+        message = _raised(lambda: data.load_mnist(download=False), data.DatasetNotFoundError)
+    finally:
+        set_language("en")
+    readme = (Path(__file__).resolve().parents[1] / "README.zh-CN.md").read_text(encoding="utf-8")
+    quoted = re.search(r"```text\nDatasetNotFoundError: (.*?)\n```", readme, re.S).group(1)
+    assert quoted == message.replace(str(tmp_path), "…"), (quoted, message)
+
+
+def test_environment_check_is_chinese(zh):
+    from dlnotes import contents
+
+    report = contents.environment_report()
+    for name, version in report.items():
+        _chinese(f"{name}: {version} 版本")
+    assert "ipywidgets 前端" in report and report["ipywidgets 前端"] in ("已安装", "缺失")
+    broken = {"Python": "3.8.1", "numpy": "未安装", "Keras": "2.15", "ipywidgets 前端": "缺失"}
+    problems = contents.environment_problems(broken)
+    assert len(problems) == 4, problems
+    for p in problems:
+        _chinese(p)
+    assert [p for p in problems if "widget" in p] == [problems[-1]], "chapter 00 lets the front-end problem pass"
+    assert contents.environment_problems(report) == [p for p in contents.environment_problems(report) if "widget" in p]
+
+
+def test_environment_check_in_english_is_unchanged():
+    from dlnotes import contents
+
+    set_language("en")
+    report = {"Python": "3.8.1", "numpy": "missing", "Keras": "2.15", "widget front-end": "MISSING"}
+    assert contents.environment_problems(report) == [
+        "Python 3.8.1 is too old; the collection needs 3.10 or newer.",
+        "numpy is not installed: run `make lab` (it installs everything into .venv).",
+        "Keras 2.15 found; the chapters need Keras 3.",
+        "The ipywidgets extension for JupyterLab is missing, so sliders will show as text. "
+        "Install ipywidgets 8 in the environment that runs JupyterLab (make lab does).",
+    ]
+    assert "widget front-end" in contents.environment_report()
+
+
+def _cache_warnings(cache, result, settings=None):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cache.run(settings or {"a": 1}, lambda: result, data={"n": 1}, seed=0)
+    return [str(w.message) for w in caught]
+
+
+def test_run_cache_summary_and_warnings_are_chinese(tmp_path, zh):
+    import json
+
+    from dlnotes.runcache import RunCache
+
+    good = {"history": {"loss": [1.0], "accuracy": [0.5]}, "test_accuracy": 0.5}
+    cache = RunCache(tmp_path / "cache", versions={"test": 1})
+    bad_results = [[1], {"history": 3, "test_accuracy": 0.5}, {"history": {"loss": [1.0]}, "test_accuracy": 0.5},
+                   {"history": {"loss": ["a"], "accuracy": [0.5]}, "test_accuracy": 0.5},
+                   {"history": {"loss": [1.0], "accuracy": [0.5, 0.4]}, "test_accuracy": 0.5},
+                   {**good, "test_accuracy": None}, {**good, "test_loss": "a"}, {**good, "epoch_seconds": 1},
+                   {**good, "params": 1.5}]
+    shown = [w for result in bad_results for w in _cache_warnings(cache, result)]
+    cache.run({"a": 2}, lambda: good, data={"n": 1}, seed=0)
+    entry = cache.path(cache.key({"a": 2}, data={"n": 1}, seed=0))
+    for text in ("{not json", json.dumps({"x": 1}), json.dumps({"description": {}, "result": 1})):
+        entry.write_text(text)
+        shown += _cache_warnings(cache, good, {"a": 2})
+    blocked = RunCache(tmp_path / "a-file", versions={"test": 1})
+    (tmp_path / "a-file").write_text("in the folder's place")
+    shown += _cache_warnings(blocked, good)
+    assert len(shown) == len(bad_results) + 4, shown
+    for line in [*shown, cache.summary(), blocked.summary()]:
+        _chinese(line.replace(str(tmp_path), "…"))
+    assert cache.summary().startswith("运行缓存：") and "文件夹的位置上是一个文件" in blocked.summary()
+
+
+def test_closed_explorer_note_is_chinese(zh, monkeypatch):
+    from test_explorers_base import _sine
+
+    e, _, _ = _sine()
+    e.close()
+    shown = []
+    monkeypatch.setattr(base, "display", shown.append)
+    e._ipython_display_()
+    assert _chinese(_markup_text(shown[0].data)).strip().startswith("这个探索器已经关闭")
+
+
+def test_printed_tables_and_names_are_chinese(zh):
+    """What chapters 06-10 print from the package: an output-size error, the dtype tables, the seed's model names,
+    Fashion-MNIST's classes (figure titles) and a GAN's progress line."""
+    from dlnotes.conv import output_size
+    from dlnotes.data import CLASS_NAMES
+    from dlnotes.keras_models import SEED_TABLE
+    from dlnotes.tfbasics import dtype_table, markdown_table
+
+    _chinese(_raised(lambda: output_size(7, 3, P=0, S=3), ValueError))
+    _chinese(_raised(lambda: output_size(2, 5), ValueError))
+    for library in ("numpy", "tensorflow"):
+        for line in markdown_table(dtype_table(library)).splitlines():
+            _chinese(" | ".join(line.split(" | ")[1:]) + " 表")  # the first column: dtype names (code)
+    for name in [n for n, _, _ in SEED_TABLE] + CLASS_NAMES["fashion_mnist"]:
+        _chinese(tr(name) + " 名")
+    _chinese(tr("round 100/800 · D loss 1.234 · G loss 0.567"))
+    _chinese(tr("epoch 1/5 · loss 0.1234"))
+
+
+def test_printed_text_in_english_is_unchanged():
+    from dlnotes.conv import output_size
+    from dlnotes.runcache import RunCache
+    from dlnotes.tfbasics import dtype_table, markdown_table
+
+    set_language("en")
+    assert _raised(lambda: output_size(7, 3, P=0, S=3), ValueError).startswith("stride S=3 does not fit: (H + 2P - FH)")
+    assert markdown_table(dtype_table("numpy", ["float32"])).splitlines()[0] == (
+        "| dtype | kind | bits | min | max | digits | eps | layout |")
+    assert "| float | 32 |" in markdown_table(dtype_table("numpy", ["float32"]))
+    assert RunCache("/nowhere/cache", versions={}).summary().startswith("run cache: /nowhere/cache — 0 runs")
+    assert base._CLOSED_NOTE.startswith("This explorer was closed")

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from dlnotes.language import language
+from dlnotes.language import language, tr
 
 __all__ = ["CHAPTERS", "Chapter", "contents_html", "environment_problems", "environment_report",
            "widget_frontend_installed"]
@@ -80,8 +80,14 @@ def widget_frontend_installed() -> bool:
     return False
 
 
+_FRONT_END = "widget front-end"
+"""The :func:`environment_report` entry that says whether the ipywidgets JupyterLab extension is installed."""
+
+
 def environment_report() -> dict[str, str]:
-    """Versions of Python and the libraries the chapters use; "missing" when not importable."""
+    """Versions of Python and the libraries the chapters use; "missing" when not importable.
+
+    Labels and words are in the current language (:func:`dlnotes.language.tr`); versions are numbers."""
     report = {"Python": platform.python_version()}
     for label, module in [("numpy", "numpy"), ("matplotlib", "matplotlib"), ("ipywidgets", "ipywidgets"),
                           ("TensorFlow", "tensorflow"), ("Keras", "keras"), ("JupyterLab", "jupyterlab")]:
@@ -89,22 +95,24 @@ def environment_report() -> dict[str, str]:
             mod = __import__(module)
             report[label] = getattr(mod, "__version__", "?")
         except Exception:  # noqa: BLE001 - report, never fail
-            report[label] = "missing"
-    report["widget front-end"] = "installed" if widget_frontend_installed() else "MISSING"
+            report[label] = tr("missing")
+    report[tr(_FRONT_END)] = tr("installed") if widget_frontend_installed() else tr("MISSING")
     return report
 
 
 def environment_problems(report: dict[str, str]) -> list[str]:
-    """Readable problems found in an :func:`environment_report` (empty when all is well)."""
+    """Readable problems found in an :func:`environment_report` (empty when all is well), in the current language."""
+    missing = {"missing", tr("missing")}
     problems = []
     if tuple(int(p) for p in report["Python"].split(".")[:2]) < (3, 10):
-        problems.append(f"Python {report['Python']} is too old; the collection needs 3.10 or newer.")
+        problems.append(tr(f"Python {report['Python']} is too old; the collection needs 3.10 or newer."))
     for name, version in report.items():
-        if version == "missing":
-            problems.append(f"{name} is not installed: run `make lab` (it installs everything into .venv).")
-    if report.get("Keras", "0").split(".")[0] not in ("3", "missing"):
-        problems.append(f"Keras {report['Keras']} found; the chapters need Keras 3.")
-    if report["widget front-end"] != "installed":
-        problems.append("The ipywidgets extension for JupyterLab is missing, so sliders will show as text. "
-                        "Install ipywidgets 8 in the environment that runs JupyterLab (make lab does).")
+        if version in missing:
+            problems.append(tr(f"{name} is not installed: run `make lab` (it installs everything into .venv)."))
+    keras = report.get("Keras", "0")
+    if keras not in missing and keras.split(".")[0] != "3":
+        problems.append(tr(f"Keras {keras} found; the chapters need Keras 3."))
+    if report.get(tr(_FRONT_END), report.get(_FRONT_END)) not in ("installed", tr("installed")):
+        problems.append(tr("The ipywidgets extension for JupyterLab is missing, so sliders will show as text. "
+                           "Install ipywidgets 8 in the environment that runs JupyterLab (make lab does)."))
     return problems

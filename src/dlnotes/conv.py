@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlnotes import checks
+from dlnotes.language import tr
 
 __all__ = [
     "col2im",
@@ -38,7 +39,7 @@ def output_size(H: int, FH: int, P: int = 0, S: int = 1, *, strict: bool = True)
 
     ``H`` input size, ``FH`` window (filter) size, ``P`` padding (填充) on each side,
     ``S`` stride (步幅). With ``strict=True`` a stride that leaves part of the padded input
-    uncovered raises a ValueError that says why; with ``strict=False`` the leftover rows
+    uncovered raises a ValueError that says why (in the reader's language); with ``strict=False`` the leftover rows
     are dropped (rounding down, as Keras ``padding="valid"`` and PyTorch do).
     """
     H = checks.integer(H, "H (the input size)", "output_size", minimum=1)
@@ -47,17 +48,17 @@ def output_size(H: int, FH: int, P: int = 0, S: int = 1, *, strict: bool = True)
     S = checks.integer(S, "S (the stride)", "output_size", minimum=1)
     span = H + 2 * P - FH
     if span < 0:
-        raise ValueError(
+        raise ValueError(tr(
             f"the window (FH={FH}) is larger than the padded input (H + 2P = {H} + 2·{P} = {H + 2 * P}): "
             f"it does not fit even once; use a smaller window or more padding"
-        )
+        ))
     if strict and span % S:
         leftover = span % S
-        raise ValueError(
+        raise ValueError(tr(
             f"stride S={S} does not fit: (H + 2P - FH) / S = ({H} + 2·{P} - {FH}) / {S} = {span}/{S} is not an integer, "
             f"so the last {leftover} row(s) would be left uncovered; change S, P or FH so that "
             f"{span} is a multiple of S (frameworks silently round down to {span // S + 1} outputs)"
-        )
+        ))
     return span // S + 1
 
 

@@ -10,7 +10,8 @@ labels ``uint8`` of shape (N,). They look for the file in this order:
 4. a download through Keras (from ``mirror=`` / ``DLNOTES_MIRROR`` when set).
 
 Every local file is checked against known sha256 sums before it is used. Each failure
-raises a :class:`DatasetError` subclass whose message says what to do.
+raises a :class:`DatasetError` subclass whose message says what to do, in the reader's language
+(:func:`dlnotes.language.tr`).
 
 Toy generators return a :class:`Split` of float arrays ``x`` (N, 2) and integer
 labels ``y`` (N,) — or, for the regression sets :func:`plane` and :func:`multi_gaussian`,
@@ -32,6 +33,7 @@ import matplotlib.image as mpimg
 import numpy as np
 
 from dlnotes import checks
+from dlnotes.language import tr
 
 __all__ = [
     "DATA_ENV",
@@ -130,34 +132,35 @@ def _check_arrays(name: str, path: Path, data) -> tuple:
     missing = [k for k in keys if k not in data.files]
     if missing:
         raise DatasetCorruptError(
-            f"{path} is not a {name} file: it lacks the arrays {missing}. Expected Keras' layout "
-            f"with x_train, y_train, x_test, y_test. Delete it and get a fresh copy. {_help(name)}"
+            tr(f"{path} is not a {name} file: it lacks the arrays {missing}. Expected Keras' layout "
+               f"with x_train, y_train, x_test, y_test. Delete it and get a fresh copy. {_help(name)}")
         )
     x_train, y_train, x_test, y_test = (data[k] for k in keys)
     for xs, ys, part in ((x_train, y_train, "train"), (x_test, y_test, "test")):
         if xs.ndim != 3 or xs.shape[1:] != (28, 28) or xs.dtype != np.uint8:
             raise DatasetCorruptError(
-                f"{path}: x_{part} has shape {xs.shape} and dtype {xs.dtype}; expected (N, 28, 28) uint8."
+                tr(f"{path}: x_{part} has shape {xs.shape} and dtype {xs.dtype}; expected (N, 28, 28) uint8.")
             )
         if ys.shape != (xs.shape[0],) or not np.issubdtype(ys.dtype, np.integer):
             raise DatasetCorruptError(
-                f"{path}: y_{part} has shape {ys.shape} and dtype {ys.dtype}; expected ({xs.shape[0]},) integer labels."
+                tr(f"{path}: y_{part} has shape {ys.shape} and dtype {ys.dtype}; "
+                   f"expected ({xs.shape[0]},) integer labels.")
             )
         if ys.size and (ys.min() < 0 or ys.max() > 9):
-            raise DatasetCorruptError(f"{path}: y_{part} holds labels outside 0..9.")
+            raise DatasetCorruptError(tr(f"{path}: y_{part} holds labels outside 0..9."))
     return (x_train, y_train.astype(np.uint8)), (x_test, y_test.astype(np.uint8))
 
 
 def _load_file(name: str, path: Path, verify: bool) -> tuple:
     if not path.is_file():
-        raise DatasetNotFoundError(f"No {name} file at {path}. {_help(name)}")
+        raise DatasetNotFoundError(tr(f"No {name} file at {path}. {_help(name)}"))
     if verify:
         digest = _sha256(path)
         if digest not in KNOWN_SHA256[name]:
             raise DatasetCorruptError(
-                f"{path} has sha256 {digest}, which matches no known {name} file "
-                f"(a partial download or a different file?). Delete it and download it again; "
-                f"pass verify=False only if you trust this file. {_help(name)}"
+                tr(f"{path} has sha256 {digest}, which matches no known {name} file "
+                   f"(a partial download or a different file?). Delete it and download it again; "
+                   f"pass verify=False only if you trust this file. {_help(name)}")
             )
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -166,8 +169,8 @@ def _load_file(name: str, path: Path, verify: bool) -> tuple:
         raise
     except Exception as exc:  # zipfile.BadZipFile, OSError, ValueError ...
         raise DatasetCorruptError(
-            f"{path} could not be read as a .npz file ({type(exc).__name__}: {exc}). "
-            f"Delete it and download it again. {_help(name)}"
+            tr(f"{path} could not be read as a .npz file ({type(exc).__name__}: {exc}). "
+               f"Delete it and download it again. {_help(name)}")
         ) from exc
 
 
@@ -184,7 +187,7 @@ def _download(name: str, mirror: str | None) -> Path:
     try:
         from keras.utils import get_file  # TensorFlow is heavy: imported only to download
     except Exception as exc:  # pragma: no cover - keras is a dependency
-        raise DatasetOfflineError(f"Keras is not importable, so {name} cannot be downloaded. {_help(name)}") from exc
+        raise DatasetOfflineError(tr(f"Keras is not importable, so {name} cannot be downloaded. {_help(name)}")) from exc
     if mirror:
         origin = mirror.rstrip("/") + f"/{name}.npz"
     elif name == "mnist":
@@ -199,8 +202,8 @@ def _download(name: str, mirror: str | None) -> Path:
         raise
     except Exception as exc:
         raise DatasetOfflineError(
-            f"{name} is not on this computer and downloading it from {origin or 'the Keras host'} failed "
-            f"({type(exc).__name__}: {exc}). Are you offline? {_help(name)}"
+            tr(f"{name} is not on this computer and downloading it from {origin or 'the Keras host'} failed "
+               f"({type(exc).__name__}: {exc}). Are you offline? {_help(name)}")
         ) from exc
 
 
@@ -225,7 +228,7 @@ def _load(name: str, path, mirror, verify: bool, download: bool):
             return _load_file(name, candidate, verify)
     if not download:
         looked = ", ".join(str(c) for c in _candidates(name))
-        raise DatasetNotFoundError(f"No {name}.npz found (looked in {looked}) and download=False. {_help(name)}")
+        raise DatasetNotFoundError(tr(f"No {name}.npz found (looked in {looked}) and download=False. {_help(name)}"))
     mirror = mirror or os.environ.get(MIRROR_ENV) or None
     fetched = _download(name, mirror)
     # Keras' own Fashion-MNIST files are checked by Keras; our repacked npz has no fixed hash.

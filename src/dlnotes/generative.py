@@ -39,6 +39,7 @@ import tensorflow as tf
 
 from dlnotes import checks
 from dlnotes.data import moons
+from dlnotes.language import tr
 
 __all__ = [
     "GAN",
@@ -154,7 +155,7 @@ def train_autoencoder(autoencoder, x, *, epochs: int, batch_size: int = 128, lr:
         hist = autoencoder.fit(inputs, x, batch_size=batch_size, epochs=1, shuffle=True, verbose=0)
         losses.append(float(hist.history["loss"][-1]))
         if progress is not None:
-            progress(epoch + 1, epochs, f"epoch {epoch + 1}/{epochs} · loss {losses[-1]:.4f}")
+            progress(epoch + 1, epochs, tr(f"epoch {epoch + 1}/{epochs} · loss {losses[-1]:.4f}"))
     return {"loss": losses, "seconds": time.perf_counter() - t0}
 
 
@@ -572,7 +573,7 @@ class GAN:
             if not (np.all(np.isfinite(d_losses)) and np.all(np.isfinite(g_losses))):
                 self.diverged = True
             if progress is not None:
-                progress(done, rounds, f"round {done}/{rounds} · D loss {d_losses[-1]:.3f} · G loss {g_losses[-1]:.3f}")
+                progress(done, rounds, tr(f"round {done}/{rounds} · D loss {d_losses[-1]:.3f} · G loss {g_losses[-1]:.3f}"))
         return done
 
 

@@ -71,11 +71,15 @@ def untranslated(text: str) -> list[str]:
 
 def english_words(shown: str) -> list[str]:
     """The English words in ``shown``, text as it is on screen, other than names in :data:`KEPT`
-    (mathtext, HTML tags and `code` are not words). Tests use it on what a Chinese explorer shows."""
+    (mathtext, HTML tags, `code`, URLs, paths, file names and keyword arguments are not words). Tests use
+    it on what a Chinese explorer or message shows."""
     shown = re.sub(r"\$[^$]*\$", " ", shown)  # mathtext: symbols, not words
     shown = re.sub(r"<[^>]+>", " ", shown)  # HTML tags
     shown = re.sub(r"`[^`]*`", " ", shown)  # code
+    shown = re.sub(r"\b\w+://[\w.~/+@%:?=&#-]*", " ", shown)  # a URL
+    shown = re.sub(r"(?<![\w/])[~.…]*/[\w.~/+@%-]*|\b\w+/(?!\w)", " ", shown)  # a path; a folder: data/
     shown = re.sub(r"\b\w+\.\w+\([^()]*\)", " ", shown)  # a method call: a.sum(axis=0)
+    shown = re.sub(r"[\w-]*\.(?:npz|json|bad|tmp|keras|ipynb|py|png)\b|\b\w+=\S*", " ", shown)  # a file; path=...
     shown = re.sub(r"\w*(_|[A-Za-z]\d)\w*", " ", shown)  # identifiers: random_normal, conv2d, x0
     shown = re.sub(r"[\w-]*\d[\w-]*", " ", shown)  # names with numbers: 784-H-H-10, seed-000
     return [w for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", shown) if w not in KEPT]
@@ -94,10 +98,11 @@ def _zh(text: str) -> str:
     stripped = text.strip()
     if stripped != text and stripped:
         return text.replace(stripped, _zh(stripped))
-    for pattern, template in _COMPILED:
+    for pattern, template, verbatim in _COMPILED:
         m = pattern.fullmatch(text)
         if m:
-            return template.format(*(_zh(g) if g else "" for g in m.groups()))
+            return template.format(*(g if i in verbatim else _zh(g) if g else ""
+                                     for i, g in enumerate(m.groups())))
     if _MATH.search(text):  # only whole entries: a Chinese word inside mathtext would have no glyph
         return text
     for separator in _SEPARATORS:
@@ -130,6 +135,7 @@ Adagrad RMSProp RMSprop Adam AdamW Nesterov Xavier Glorot He LeCun MNIST Fashion
 NAND NOR XNOR MLP CNN RNN LSTM GRU GAN DCGAN Keras TensorFlow NumPy numpy TF Conv2D MaxPool2D
 AvgPool2D Dense Dropout BatchNorm Affine SimpleRNN Flatten im2col col2im dtype float16 float32 float64
 int8 int32 int64 bfloat16 GPU CPU PNG API argmax logits logit max min exp log sin cos sqrt abs relu inf nan Sobel Grace Hopper mlp adam sgd rmsprop adagrad Lab Playground SVM AlexNet ILSVRC AlphaGo RBM ResNet col
+Python matplotlib ipywidgets JupyterLab Jupyter eps KiB MiB True False mnist JSON
 """.split())
 """English words that stay English in the Chinese edition: names of functions, layers,
 optimisers, datasets and formats (code identifiers, as in 动手学深度学习)."""
@@ -557,12 +563,66 @@ ZH: dict[str, str] = {
     "validation": "验证",
     "predicted": "预测",
     "true": "真实",
+    # data.py: Fashion-MNIST's classes (figure titles) and the loaders' messages
+    "T-shirt/top": "T 恤/上衣",
+    "Trouser": "裤子",
+    "Pullover": "套头衫",
+    "Dress": "连衣裙",
+    "Coat": "外套",
+    "Sandal": "凉鞋",
+    "Shirt": "衬衫",
+    "Sneaker": "运动鞋",
+    "Bag": "包",
+    "Ankle boot": "短靴",
+    "the Keras host": "Keras 的服务器",
+    # contents.py: the environment check
+    "widget front-end": "ipywidgets 前端",
+    "missing": "未安装",
+    "MISSING": "缺失",
+    "installed": "已安装",
+    "The ipywidgets extension for JupyterLab is missing, so sliders will show as text. "
+    "Install ipywidgets 8 in the environment that runs JupyterLab (make lab does).":
+        "JupyterLab 缺少 ipywidgets 扩展，滑块会显示成文字。请在运行 JupyterLab 的环境中安装 ipywidgets 8"
+        "（`make lab` 会安装）。",
+    # runcache.py: the summary line and the warnings
+    "; a file is in the folder's place, so new runs cannot be kept": "；文件夹的位置上是一个文件，所以新的运行无法保存",
+    "; the folder is read-only, so new runs cannot be kept": "；文件夹是只读的，所以新的运行无法保存",
+    "it is not a {description, result} record": "它不是 `{description, result}` 形式的记录",
+    "its description is not this run's": "它描述的不是这次运行",
+    "the result has no 'history' dict": "结果中没有 `history` 字典",
+    "the result has no number 'test_accuracy'": "结果中没有数值 'test_accuracy'",
+    "'epoch_seconds' is not a list of numbers": "'epoch_seconds' 不是由数组成的列表",
+    "'params' is not an integer": "`params` 不是整数",
+    # explorers/base.py: a closed explorer
+    "This explorer was closed (its cell ran again). Run its cell to get a new one.":
+        "这个探索器已经关闭（它的单元格又运行了一次）。重新运行它的单元格，就能得到一个新的。",
+    # keras_models.SEED_TABLE: the seed's model names (chapter 08)
+    "1-layer softmax": "单层 softmax",
+    "same + dropout 0.3": "同上 + 暂退法 0.3",
+    "same + dropout, RMSprop": "同上 + 暂退法，RMSprop",
+    "same + dropout, Adam": "同上 + 暂退法，Adam",
+    # tfbasics.markdown_table: the dtype tables (chapter 07)
+    "same as": "等同于",
+    "kind": "种类",
+    "bits": "位数",
+    "digits": "有效位数",
+    "layout": "位布局",
+    "float": "浮点数",
+    "int": "整数",
+    "unsigned int": "无符号整数",
+    "complex": "复数",
+    "quantized int": "量化整数",
+    "bool": "布尔值",
+    "bytes": "字节串",
+    "variable-length byte strings": "变长字节串",
 }
 """English text -> its Chinese, for whole strings."""
 
 ZH_PATTERNS: list[tuple[str, str]] = [
     # (regular expression over the whole English text, Chinese template). In the template,
-    # {0}, {1}, ... are the groups, each translated in turn (a number stays a number).
+    # {0}, {1}, ... are the groups, each translated in turn (a number stays a number); a group
+    # written `{0}` (as code) is copied as it is: text from outside the package, such as an
+    # operating-system or library error, quoted.
     (r"Exercise (\d+\.\d+)", "练习 {0}"),
     (r"(Exercise \d+\.\d+|exercise): (.+)", "{0}：{1}"),
     # explorers/activations.py
@@ -767,6 +827,69 @@ ZH_PATTERNS: list[tuple[str, str]] = [
     (r"(\w+), (\d+) epochs", "{0}，{1} 轮"),
     (r"sweep over (.+) \((.+)\)", "扫描 {0}（{1}）"),
     (r"cannot sweep over '(\w+)'; choose one of (.+)", "无法扫描 '{0}'；请从 {1} 中选择"),
+    # data.py: every DatasetError (the advice last, on a line of its own)
+    (r"To use (\w+) offline, download \w+\.npz on a machine with internet \(for MNIST: (\S+)\) and either put it in "
+     r"the repository's data/ folder \((.+)\), set the environment variable (\w+) to the folder that holds it, or pass "
+     r"path=\.\.\. \. If your network blocks the default host, set (\w+) to a mirror URL that serves \w+\.npz\.",
+     "要离线使用 {0}，请在能上网的机器上下载 {0}.npz（MNIST 的地址：{1}），然后放进仓库的 data/ 文件夹（{2}），"
+     "或把环境变量 {3} 设为存放它的文件夹，或传入 path=...。\n如果你的网络无法访问默认地址，请把 {4} 设为一个提供 {0}.npz "
+     "的镜像地址。"),
+    (r"No (\w+) file at (.+?)\. (To use .+)", "在 {1} 没有找到 {0} 文件。\n{2}"),
+    (r"No (\w+)\.npz found \(looked in (.+)\) and download=False\. (To use .+)",
+     "没有找到 {0}.npz（查找过 {1}），且 download=False。\n{2}"),
+    (r"(.+) has sha256 (\w+), which matches no known (\w+) file \(a partial download or a different file\?\)\. "
+     r"Delete it and download it again; pass verify=False only if you trust this file\. (To use .+)",
+     "{0} 的 sha256 是 {1}，与任何已知的 {2} 文件都不符（下载不完整，或者是另一个文件？）。请删除它并重新下载；"
+     "只有在信任这个文件时才传入 verify=False。\n{3}"),
+    (r"(.+) could not be read as a \.npz file \((.+)\)\. Delete it and download it again\. (To use .+)",
+     "{0} 无法作为 .npz 文件读取（`{1}`）。请删除它并重新下载。\n{2}"),
+    (r"(.+) is not a (\w+) file: it lacks the arrays (\[.*\])\. Expected Keras' layout with x_train, y_train, x_test, "
+     r"y_test\. Delete it and get a fresh copy\. (To use .+)",
+     "{0} 不是 {1} 文件：它缺少数组 {2}。应当是 Keras 的布局：x_train、y_train、x_test、y_test。请删除它并重新获取一份。\n{3}"),
+    (r"(.+): (x_train|x_test) has shape (\(.*\)) and dtype (\w+); expected \(N, 28, 28\) uint8\.",
+     "{0}：{1} 的形状是 {2}，dtype 是 {3}；应当是 (N, 28, 28) 的 uint8。"),
+    (r"(.+): (y_train|y_test) has shape (\(.*\)) and dtype (\w+); expected \((\d+),\) integer labels\.",
+     "{0}：{1} 的形状是 {2}，dtype 是 {3}；应当是 ({4},) 的整数标签。"),
+    (r"(.+): (y_train|y_test) holds labels outside 0\.\.9\.", "{0}：{1} 中有 0..9 以外的标签。"),
+    (r"Keras is not importable, so (\w+) cannot be downloaded\. (To use .+)", "无法导入 Keras，所以无法下载 {0}。\n{1}"),
+    (r"(\w+) is not on this computer and downloading it from (.+?) failed \((.+)\)\. Are you offline\? (To use .+)",
+     "这台计算机上没有 {0}，从 {1} 下载也失败了（`{2}`）。是不是没有联网？\n{3}"),
+    # contents.py: the environment check
+    (r"Python (\S+) is too old; the collection needs 3\.10 or newer\.", "Python {0} 太旧；这套笔记需要 3.10 或更新的版本。"),
+    (r"(.+) is not installed: run `make lab` \(it installs everything into \.venv\)\.",
+     "{0} 没有安装：请运行 `make lab`（它会把所有依赖装进 `.venv`）。"),
+    (r"Keras (\S+) found; the chapters need Keras 3\.", "找到的是 Keras {0}；各章需要 Keras 3。"),
+    # runcache.py: the summary line, the warnings, and why an entry was set aside
+    (r"run cache: (.+) — (\d+) runs?, (\S+ [KM]iB) of at most (\S+ [KM]iB) \(set (\w+) to move it\)(.*)",
+     "运行缓存：{0}——{1} 次运行，{2}，上限 {3}（设置 {4} 可以换位置）{5}"),
+    (r"this run could not be stored in the run cache at (.+) \((.+)\); its result is shown, but it will be trained "
+     r"again next time", "这次运行无法存入 {0} 处的运行缓存（`{1}`）；结果照常显示，但下次会重新训练"),
+    (r"this run was not stored in the run cache: its result is not a valid record \((.+)\); it will be trained again "
+     r"next time", "这次运行没有存入运行缓存：它的结果不是有效的记录（{0}）；下次会重新训练"),
+    (r"ignoring the bad run-cache entry (.+?) \((.+)\); it could not be set aside \((.+)\), so it will be ignored again "
+     r"next time", "忽略运行缓存中的坏条目 {0}（{1}）；它无法被移到一边（`{2}`），所以下次还会被忽略"),
+    (r"ignoring the bad run-cache entry (\S+) \((.+)\); set aside as (\S+), the run will be trained again",
+     "忽略运行缓存中的坏条目 {0}（{1}）；已把它改名为 {2} 放到一边，这次运行会重新训练"),
+    (r"it cannot be read \((.+)\)", "无法读取（`{0}`）"),
+    (r"(.+): line (\d+) column (\d+) \(char (\d+)\)", "不是有效的 JSON：`{0}`（第 {1} 行第 {2} 列，第 {3} 个字符）"),
+    (r"the result is a (\w+), not a dict", "结果是 `{0}`，不是 `dict`"),
+    (r"the history has no ('\w+')", "`history` 中没有 `{0}`"),
+    (r"history\[('\w+')\] is not a list of numbers", "`history[{0}]` 不是由数组成的列表"),
+    (r"the history's lists have lengths (\[.*\]), not one length of at least 1",
+     "`history` 中各列表的长度是 {0}，而不是同一个至少为 1 的长度"),
+    (r"('\w+') is not a number", "{0} 不是数"),
+    # conv.output_size: a window that does not fit (chapter 06 prints it)
+    (r"stride S=(\d+) does not fit: \(H \+ 2P - FH\) / S = \((.+)\) / (\d+) = (\S+) is not an integer, so the last (\d+) "
+     r"row\(s\) would be left uncovered; change S, P or FH so that (\d+) is a multiple of S \(frameworks silently round "
+     r"down to (\d+) outputs\)",
+     "步幅 S={0} 不合适：(H + 2P - FH) / S = ({1}) / {2} = {3} 不是整数，所以最后 {4} 行不会被覆盖；请调整 S、P 或 FH，"
+     "使 {5} 是 S 的倍数（框架会悄悄向下取整，得到 {6} 个输出）"),
+    (r"the window \(FH=(\d+)\) is larger than the padded input \(H \+ 2P = (.+)\): it does not fit even once; use a "
+     r"smaller window or more padding", "窗口（FH={0}）比填充后的输入（H + 2P = {1}）还大：一次也放不下；请用更小的窗口或更多的填充"),
+    # tfbasics.markdown_table: the dtype tables' layouts
+    (r"1 sign, (\d+) exponent, (\d+) mantissa bits", "1 个符号位，{0} 个指数位，{1} 个尾数位"),
+    (r"two (\d+)-bit floats \(real, imaginary\)", "两个 {0} 位浮点数（实部、虚部）"),
+    (r"(\w+) codes plus a scale \(for quantized models\)", "{0} 编码加一个缩放因子（用于量化模型）"),
     # figures.py
     (r"(\d{4})  (.+)", "{0}  {1}"),
     (r"(NAND|OR|AND) line", "{0} 直线"),
@@ -785,4 +908,5 @@ ZH_OPTIONS: dict[str, str] = {
 }
 """Option labels whose Chinese differs from the same text elsewhere."""
 
-_COMPILED = [(re.compile(p, re.S), t) for p, t in ZH_PATTERNS]
+_COMPILED = [(re.compile(p, re.S), t, {int(i) for i in re.findall(r"`\{(\d+)\}`", t)}) for p, t in ZH_PATTERNS]
+"""(pattern, template, the groups the template shows as `code`: copied as they are, never translated)."""

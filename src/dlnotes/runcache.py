@@ -41,6 +41,8 @@ import warnings
 from pathlib import Path
 from typing import Callable
 
+from dlnotes.language import tr
+
 __all__ = ["CACHE_ENV", "RunCache", "RunCacheWarning", "check_result", "default_cache_dir", "library_versions",
            "make_key"]
 
@@ -139,7 +141,7 @@ def _remove(path: Path) -> bool:
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, RunCacheWarning, stacklevel=3)
+    warnings.warn(tr(message), RunCacheWarning, stacklevel=3)
 
 
 class RunCache:
@@ -339,7 +341,8 @@ class RunCache:
         return sum(1 for p, _ in files if p.suffix == ENTRY)
 
     def summary(self) -> str:
-        """One line: where the cache is, how many runs it holds, its size and limit, and whether it can be written."""
+        """One line: where the cache is, how many runs it holds, its size and limit, and whether it can be written
+        (in the current language, :func:`dlnotes.language.tr`)."""
         n, size = len(self.entries()), self.size()
         line = (f"run cache: {self.directory} — {n} run{'s' if n != 1 else ''}, {_bytes(size)} "
                 f"of at most {_bytes(self.max_bytes)} (set {CACHE_ENV} to move it)")
@@ -347,7 +350,7 @@ class RunCache:
             line += "; a file is in the folder's place, so new runs cannot be kept"
         elif self.directory.is_dir() and not os.access(self.directory, os.W_OK):
             line += "; the folder is read-only, so new runs cannot be kept"
-        return line
+        return tr(line)
 
 
 def _bytes(n: int) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from dlnotes import checks
+from dlnotes.language import tr
 from dlnotes.layers import Affine, Identity, ReLU, Sigmoid, Tanh
 from dlnotes.network import Sequential
 
@@ -141,12 +142,14 @@ def _fmt(value) -> str:
 
 
 def markdown_table(rows: list[dict], columns=("dtype", "same as", "kind", "bits", "min", "max", "digits", "eps", "layout")) -> str:
-    """Rows of :func:`dtype_table` as a Markdown table (display it with ``IPython.display.Markdown``)."""
+    """Rows of :func:`dtype_table` as a Markdown table (display it with ``IPython.display.Markdown``); headers and
+    words in the current language (:func:`dlnotes.language.tr`), the rows' keys stay as they are."""
     if not isinstance(rows, (list, tuple)) or not all(isinstance(r, dict) for r in rows):
         raise TypeError(f"markdown_table: rows must be a list of dicts (from dtype_table), got {checks.describe(rows)}")
     cols = [c for c in columns if any(c in r for r in rows)]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(_fmt(r.get(c)) for c in cols) + " |" for r in rows]
+    lines = ["| " + " | ".join(tr(c) for c in cols) + " |", "|" + "---|" * len(cols)]
+    words = ("kind", "layout")  # columns of words, in the reader's language; the others are names and numbers
+    lines += ["| " + " | ".join(tr(_fmt(r.get(c))) if c in words else _fmt(r.get(c)) for c in cols) + " |" for r in rows]
     return "\n".join(lines)
 
 

@@ -451,7 +451,7 @@ class Explorer:
         self.closed = True
 
     def _ipython_display_(self):
-        display(HTML(_CLOSED_NOTE) if self.closed else self.widget)
+        display(HTML(f"<i>{_escape(tr(_CLOSED_NOTE))}</i>") if self.closed else self.widget)
 
     # -- internals ------------------------------------------------------------------
     def _on_change(self, change):
@@ -932,7 +932,7 @@ def _escape(text: str) -> str:
 
 
 # -- re-running a cell ---------------------------------------------------------------------
-_CLOSED_NOTE = "<i>This explorer was closed (its cell ran again). Run its cell to get a new one.</i>"
+_CLOSED_NOTE = "This explorer was closed (its cell ran again). Run its cell to get a new one."
 _BY_CELL: dict[str, tuple[str, list[Explorer]]] = {}
 """cell id -> (id of the run that built them, the explorers it built)."""
 

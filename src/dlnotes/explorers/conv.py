@@ -7,6 +7,8 @@ when the course copy is present, an MNIST digit.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
@@ -15,6 +17,7 @@ from matplotlib.patches import Rectangle
 from dlnotes.conv import convolve_image, output_size
 from dlnotes.data import load_image, mnist_available
 from dlnotes.explorers.base import Explorer, Reply, dropdown, figure, int_slider, register, show_image, slider, toggle
+from dlnotes.language import language
 from dlnotes.layers import AvgPool2D, MaxPool2D
 from dlnotes.style import BLUE, DIVERGING_CMAP, HIGHLIGHT, SECOND, image_axes
 
@@ -131,14 +134,15 @@ def output_size_explorer():
                          "and gives the red output cell.", limits=limits, inactive=inactive)
         except ValueError as exc:
             formula.set_text(f"{expr} = {span / S + 1:.3g}  ✗")
-            msg = str(exc).split(";")[0]
+            msg = re.split("[;；]", str(exc))[0]  # why, without the advice (the message is in the reader's language)
             note.set_visible(True)
             if span < 0:
                 note.set_text("The kernel is larger than\nthe padded input:\nno window fits.")
             else:
                 note.set_text(f"S={S} does not fit:\n{span} is not a multiple of {S}.\n"
                               f"Shaded cells are never covered;\nframeworks drop them\nand return {n}×{n}.")
-            return Reply(f"{n}×{n} windows.", notice=f"{msg}.", limits=limits, inactive=inactive)
+            end = "。" if language() == "zh" else "."
+            return Reply(f"{n}×{n} windows.", notice=msg + end, limits=limits, inactive=inactive)
 
     controls = {
         "H": int_slider("input size H = W", 3, 12, 7, unit="px", help="height and width of the (square) input"),
