@@ -17,7 +17,7 @@ TEST_ENV = DLNOTES_SMOKE=$(SMOKE) OPENBLAS_NUM_THREADS=1
 LAB_ARGS ?=
 # `make lab EDITION=zh` opens the Chinese edition's index (notebooks/zh/).
 EDITION ?= en
-INDEX := notebooks/$(if $(filter zh,$(EDITION)),zh/,)00_index.ipynb
+INDEX := $(if $(filter zh,$(EDITION)),notebooks/zh/00_index.ipynb,notebooks/00_index.ipynb)
 # Jupyter refuses to run as root without this flag (containers, CI runners).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 

@@ -275,7 +275,7 @@ ZH: dict[str, str] = {
     "iteration (one update)": "迭代（一次更新）",
     "loss on all N points": "全部 N 个点上的损失",
     "batch size": "批量大小",
-    "epochs": "轮数",
+    "epochs": "迭代周期数",
     "Mini-batch gradient descent": "小批量梯度下降",
     # explorers/backprop.py
     # (Chinese text and mathtext never share a string: mathtext has no Chinese glyphs; plain Unicode does)
@@ -560,7 +560,6 @@ ZH: dict[str, str] = {
     "a.sum(axis=1): along each row (collapses the columns)": "a.sum(axis=1)：沿每一行（消去列）",
     "input: two of the windows": "输入：其中两个窗口",
     "col: one window per row": "col：每行一个窗口",
-    "validation": "验证",
     "predicted": "预测",
     "true": "真实",
     # data.py: Fashion-MNIST's classes (figure titles) and the loaders' messages
@@ -615,6 +614,11 @@ ZH: dict[str, str] = {
     "bool": "布尔值",
     "bytes": "字节串",
     "variable-length byte strings": "变长字节串",
+    # notebooks: names that chapters use as dictionary keys and print or draw (chapter 10)
+    "other real test digits": "其他真实测试数字",
+    "untrained generator": "未训练的生成器",
+    "G lr = 10 × D lr": "G 的学习率 = 10 × D 的学习率",
+    "default": "默认",
 }
 """English text -> its Chinese, for whole strings."""
 
@@ -624,6 +628,7 @@ ZH_PATTERNS: list[tuple[str, str]] = [
     # written `{0}` (as code) is copied as it is: text from outside the package, such as an
     # operating-system or library error, quoted.
     (r"Exercise (\d+\.\d+)", "练习 {0}"),
+    (r"after (\d+) rounds", "训练 {0} 轮之后"),  # chapter 10's GAN, a dictionary key
     (r"(Exercise \d+\.\d+|exercise): (.+)", "{0}：{1}"),
     # explorers/activations.py
     (r"leaky ReLU \(α=(.+)\)", "Leaky ReLU（α={0}）"),

@@ -183,7 +183,9 @@ def show_image(ax, image, array) -> None:
 # --- controls ----------------------------------------------------------------------------------
 def _label(text: str, unit: str | None) -> str:
     text = tr(text)
-    return f"{text} ({tr(unit)})" if unit else text
+    if not unit:
+        return text
+    return f"{text}（{tr(unit)}）" if language() == "zh" else f"{text} ({unit})"
 
 
 def _help(text: str | None) -> str | None:
