@@ -163,7 +163,7 @@ def test_random_settings_never_fail_warn_or_leak(name, request, no_python_warnin
     assert plt.get_fignums() == figures, f"{name} opened pyplot figures"
 
 
-RERUNS = 10
+RERUNS = 6
 TRACED_RERUNS = 3
 """The last re-runs also trace Python memory (tracemalloc makes building three to five times slower)."""
 MEMORY_TOLERANCE_MIB = 0.5
