@@ -21,13 +21,15 @@ INDEX := $(if $(filter zh,$(EDITION)),notebooks/zh/00_index.ipynb,notebooks/00_i
 # Jupyter refuses to run as root without this flag (containers, CI runners).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test unit notebooks bench lock clean
+.PHONY: help install lab test unit notebooks bench book book-check lock clean
 
 help:
 	@echo "make lab     install into $(VENV) (first time only) and open JupyterLab on the index"
 	@echo "             (make lab EDITION=zh: the Chinese edition, notebooks/zh/)"
 	@echo "make test    install, then run every test: unit tests and every notebook (smoke mode)"
 	@echo "make bench   run the benchmarks and write benchmarks/results/"
+	@echo "make book    the static HTML book of every chapter, both editions, executed in full mode"
+	@echo "             (make book SMOKE=1: smoke mode, quick); output in build/book/<mode>/html"
 	@echo "make lock    re-resolve the newest allowed versions into requirements.lock"
 	@echo "make clean   remove $(VENV), caches and generated results"
 
@@ -61,12 +63,34 @@ bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.readme
 
+# The static book (Sphinx + myst-nb, configured in notebooks/_book/conf.py). Full mode unless
+# SMOKE is given on the command line or in the environment; each mode has its own output and
+# execution cache, so a second build re-executes only the chapters whose code changed.
+BOOK_SMOKE := $(if $(filter command line environment,$(origin SMOKE)),$(SMOKE),0)
+BOOK_MODE  := $(if $(filter 0,$(BOOK_SMOKE)),full,smoke)
+BOOK_DIR   := build/book/$(BOOK_MODE)
+BOOK_STAMP := $(VENV)/.dlnotes-book-installed
+
+$(BOOK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,book]'
+	@touch $@
+
+book: $(BOOK_STAMP)
+	DLNOTES_SMOKE=$(BOOK_SMOKE) $(BIN)/python -m sphinx -b html -q \
+		-c notebooks/_book -d $(BOOK_DIR)/.doctrees notebooks $(BOOK_DIR)/html
+	$(BIN)/python notebooks/_book/check.py $(BOOK_DIR)/html
+	@echo "The book: $(BOOK_DIR)/html/00_index.html"
+
+# Check a built book again (images, internal links, math) without building it.
+book-check:
+	$(PYTHON) notebooks/_book/check.py $(BOOK_DIR)/html
+
 # Refresh the lock: resolve the newest versions pyproject.toml allows in a scratch venv.
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip
-	.lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	.lock-venv/bin/python -m pip install --quiet -e '.[test,book]'
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^dlnotes' > requirements.lock
 	rm -rf .lock-venv
 	@echo "requirements.lock refreshed; run make test, then commit it."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 
 import matplotlib.pyplot as plt
@@ -277,6 +278,34 @@ def test_free_figure_has_no_axes_and_no_layout_engine():
     assert fig.axes == [] and fig.get_layout_engine() is None
 
 
+# --- what a notebook stores: the live widget and a still of it -------------------------------------
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def test_the_display_bundle_holds_the_widget_and_a_still_of_the_current_figure():
+    e, _, _ = _sine()
+    e.controls["freq"].value = 2.5
+    data, metadata = e._repr_mimebundle_()
+    assert data[WIDGET_VIEW]["model_id"] == e.widget.model_id, "JupyterLab shows the live widget"
+    assert base64.b64decode(data["image/png"]) == e.png, "the still is the picture shown now"
+    assert metadata["image/png"] == {"width": e.size_css[0], "height": e.size_css[1]}, "shown at its natural size"
+    html = data["text/html"]
+    assert html.count(f'src="data:image/png;base64,{data["image/png"]}"') == 1 and "freq=2.5" in html
+    assert data["text/plain"] == "freq=2.5", "the status line as text"
+    e.controls["kind"].value = "bad"  # an error keeps the last picture and says why under it
+    data, _ = e._repr_mimebundle_()
+    assert "cannot be drawn" in data["text/html"] and "a bad kind was chosen" in data["text/plain"]
+
+
+def test_ipython_stores_the_bundle_with_the_widget_view_first_for_jupyterlab():
+    from IPython.core.formatters import DisplayFormatter
+
+    e, _, _ = _sine()
+    data, metadata = DisplayFormatter().format(e)
+    assert {WIDGET_VIEW, "image/png", "text/html", "text/plain"} <= set(data)
+    assert metadata["image/png"]["width"] == e.size_css[0]
+
+
 # --- close() and re-running a cell -------------------------------------------------------------
 def _in_cell(monkeypatch, cell, run):
     """Pretend the notebook runs ``cell`` (request ``run``), as JupyterLab's execute requests say."""
@@ -292,10 +321,10 @@ def test_close_releases_the_widgets_and_the_figure(monkeypatch):
     e.refresh()  # a closed explorer ignores late events
     e._guarded(lambda: None, progress=False)  # a click or Play tick that was already on its way
     e.close()  # closing twice is harmless
-    shown = []
-    monkeypatch.setattr(ex, "display", shown.append)
-    e._ipython_display_()
-    assert "was closed" in shown[0].data, "displaying a closed explorer says what happened"
+    shown = e._repr_mimebundle_()
+    assert "was closed" in shown["text/html"] and "was closed" in shown["text/plain"], \
+        "displaying a closed explorer says what happened"
+    assert WIDGET_VIEW not in shown and "image/png" not in shown
 
 
 def test_rerunning_a_cell_closes_what_it_built_before_and_only_that(monkeypatch):

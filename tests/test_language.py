@@ -388,15 +388,14 @@ def test_run_cache_summary_and_warnings_are_chinese(tmp_path, zh):
     assert cache.summary().startswith("运行缓存：") and "文件夹的位置上是一个文件" in blocked.summary()
 
 
-def test_closed_explorer_note_is_chinese(zh, monkeypatch):
+def test_closed_explorer_note_is_chinese(zh):
     from test_explorers_base import _sine
 
     e, _, _ = _sine()
     e.close()
-    shown = []
-    monkeypatch.setattr(base, "display", shown.append)
-    e._ipython_display_()
-    assert _chinese(_markup_text(shown[0].data)).strip().startswith("这个探索器已经关闭")
+    bundle = e._repr_mimebundle_()
+    assert _chinese(_markup_text(bundle["text/html"])).strip().startswith("这个探索器已经关闭")
+    assert bundle["text/plain"].startswith("这个探索器已经关闭")
 
 
 def test_printed_tables_and_names_are_chinese(zh):

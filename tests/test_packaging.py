@@ -12,20 +12,21 @@ REPO = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 
 
-def _pyproject_requirements():
+BOOK_EXTRA = "book"
+"""The extra only `make book` installs (Sphinx and friends): not in environment.yml, Binder builds no book."""
+
+
+def _pyproject_requirements(*, book=True):
     reqs = list(PYPROJECT["project"]["dependencies"])
-    for extra in PYPROJECT["project"]["optional-dependencies"].values():
-        reqs += extra
+    for name, extra in PYPROJECT["project"]["optional-dependencies"].items():
+        if book or name != BOOK_EXTRA:
+            reqs += extra
     return {Requirement(r).name.lower(): Requirement(r) for r in reqs}
 
 
 def _applicable_requirements():
     """The requirements whose environment marker holds on this machine."""
     return {n: r for n, r in _pyproject_requirements().items() if r.marker is None or r.marker.evaluate()}
-
-
-# conda-forge's tensorflow is the CPU build PyPI calls tensorflow-cpu
-CONDA_NAME = {"tensorflow-cpu": "tensorflow"}
 
 
 def _dependency_lines():
@@ -36,7 +37,7 @@ def _dependency_lines():
 def _environment_yml_names():
     names = set()
     for line in _dependency_lines():
-        m = re.match(r"^\s*-\s+([A-Za-z0-9_.\-]+)\s*([<>=!~].*?)?\s*(#.*)?$", line)
+        m = re.match(r"^\s*-\s+([A-Za-z0-9_.\-]+)\s*([<>=!~][^;#]*?)?\s*(;[^#]*)?(#.*)?$", line)
         if m and m.group(1) not in {"pip", "python", "-e"}:
             names.add(m.group(1).lower())
     return names
@@ -52,7 +53,21 @@ def _lock():
 
 
 def test_environment_yml_names_the_same_packages_as_pyproject():
-    assert _environment_yml_names() == {CONDA_NAME.get(n, n) for n in _pyproject_requirements()}
+    assert _environment_yml_names() == set(_pyproject_requirements(book=False))
+
+
+def test_binder_installs_the_package_and_tensorflow_once():
+    """repo2docker installs environment.yml, `-e .` included; TensorFlow comes from pip under
+    pyproject.toml's names, so `-e .` finds it installed instead of fetching a second copy."""
+    lines = [line.split("#", 1)[0].strip() for line in _dependency_lines()]
+    conda, pip = lines[:lines.index("- pip:")], [line[2:] for line in lines[lines.index("- pip:") + 1:] if line]
+    assert "-e ." in pip, "environment.yml must install the dlnotes package itself"
+    pip_reqs = [Requirement(line) for line in pip if not line.startswith("-")]
+    for req in map(Requirement, PYPROJECT["project"]["dependencies"]):
+        if req.name.startswith("tensorflow"):
+            assert req in pip_reqs, f"environment.yml's pip section must name {req} as pyproject.toml does"
+    assert not any(re.match(r"- tensorflow\b", line) for line in conda), \
+        "a conda tensorflow does not satisfy pip's tensorflow-cpu: TensorFlow would be installed twice"
 
 
 def test_every_dependency_in_environment_yml_says_which_chapter_needs_it():
@@ -79,7 +94,7 @@ def test_makefile_has_the_documented_targets():
     for target in ("lab:", "test:", "clean:", "bench:", "lock:"):
         assert re.search(rf"^{target}", text, re.M), f"Makefile lacks {target}"
     assert "-c requirements.lock" in text, "make must install from the lock file"
-    assert "--ServerApp.ip=127.0.0.1" in text and "notebooks/00_index.ipynb" in text
+    assert "--ServerApp.ip=127.0.0.1" in text and "00_index.ipynb" in text
 
 
 def test_readme_gives_the_two_commands():

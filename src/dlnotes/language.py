@@ -145,6 +145,8 @@ ZH: dict[str, str] = {
     "Note": "注意",
     "This setting cannot be drawn": "无法绘制这个设置",
     "play / pause": "播放 / 暂停",
+    "Explorer": "探索器",
+    "A still of this explorer: run the notebook to move its controls.": "这是探索器的静态图：运行本笔记本即可拖动它的控件。",
     # exercises.check
     "not attempted yet — fill in `answer` above and run this cell again.":
         "尚未作答——请在上面填写 `answer`，然后重新运行本单元格。",

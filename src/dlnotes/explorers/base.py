@@ -9,7 +9,9 @@ An :class:`Explorer` owns one matplotlib :class:`~matplotlib.figure.Figure` (cre
 without pyplot, so moving a slider never opens or leaks a figure) and an ``update``
 function that changes the figure's artists in place. After every update the figure is
 rendered to PNG bytes and shown in an ``ipywidgets.Image``; tests and benchmarks read
-:attr:`Explorer.png` and :attr:`Explorer.error`.
+:attr:`Explorer.png` and :attr:`Explorer.error`. Displayed in a notebook, an explorer is the live
+widget for JupyterLab plus a still of its current figure and status line for renderers with no
+kernel (nbviewer, ``nbconvert``, the static book): :meth:`Explorer._repr_mimebundle_`.
 
 **Look.** The controls form a column :data:`CONTROLS_WIDTH` px wide, each label on its
 own line above its control (labels are never cut off; ``help=`` gives the long form as a
@@ -63,6 +65,7 @@ Typical use inside a module of :mod:`dlnotes.explorers`::
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib
 import inspect
@@ -83,7 +86,6 @@ import ipywidgets as W
 import numpy as np
 import PIL.Image
 from IPython import get_ipython
-from IPython.display import HTML, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
@@ -365,6 +367,7 @@ class Explorer:
         self.inactive: dict[str, str] = {}
         self.png: bytes = b""
         self.renders = 0
+        self._title = title or ""
         self.last_update_ms = float("nan")
 
         width, height = (round(v * CSS_DPI) for v in fig.get_size_inches())
@@ -452,8 +455,31 @@ class Explorer:
         vars(self).clear()
         self.closed = True
 
-    def _ipython_display_(self):
-        display(HTML(f"<i>{_escape(tr(_CLOSED_NOTE))}</i>") if self.closed else self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """What a notebook shows: the live widget, and a still of it for renderers without a kernel.
+
+        The bundle holds the widget view (``application/vnd.jupyter.widget-view+json``, from
+        ipywidgets' own bundle) and a still of the current figure: ``image/png`` (:attr:`png`,
+        shown at its natural size), ``text/html`` (the same picture with the status line under
+        it) and ``text/plain`` (title and status line). JupyterLab ranks the widget view above
+        every other type, so a learner gets the live explorer; nbviewer, ``nbconvert --to html``
+        without widget state and the static book (``make book``) have no widget state and show
+        the still. A closed explorer shows a note saying so.
+        """
+        if self.closed:
+            return {"text/html": f"<i>{_escape(tr(_CLOSED_NOTE))}</i>", "text/plain": tr(_CLOSED_NOTE)}
+        data = self.widget._repr_mimebundle_()
+        line = " · ".join(tr(t) for t in (self.notice, self.status, self.error) if t)
+        data["text/plain"] = ": ".join(t for t in (tr(self._title), line) if t) or tr("Explorer")
+        metadata = {}
+        if self.png:
+            width, height = self.size_css
+            data["image/png"] = base64.b64encode(self.png).decode("ascii")
+            metadata["image/png"] = {"width": width, "height": height}
+            data["text/html"] = _STILL.format(png=data["image/png"], width=width, height=height,
+                                              alt=_escape(data["text/plain"]).replace('"', "&quot;"),
+                                              message=self.message.value, note=_escape(tr(_STILL_NOTE)))
+        return data, metadata
 
     # -- internals ------------------------------------------------------------------
     def _on_change(self, change):
@@ -935,6 +961,11 @@ def _escape(text: str) -> str:
 
 # -- re-running a cell ---------------------------------------------------------------------
 _CLOSED_NOTE = "This explorer was closed (its cell ran again). Run its cell to get a new one."
+_STILL_NOTE = "A still of this explorer: run the notebook to move its controls."
+_STILL = ("<div class='dlnotes-explorer-still'><img src=\"data:image/png;base64,{png}\" width=\"{width}\" "
+          "height=\"{height}\" style=\"max-width:100%;height:auto\" alt=\"{alt}\"/>{message}"
+          "<div style='color:#666;font-size:90%'><i>{note}</i></div></div>")
+"""An explorer's still for renderers without a kernel or widget state (:meth:`Explorer._repr_mimebundle_`)."""
 _BY_CELL: dict[str, tuple[str, list[Explorer]]] = {}
 """cell id -> (id of the run that built them, the explorers it built)."""
 
