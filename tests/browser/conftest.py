@@ -25,6 +25,14 @@ import labdriver
 from browser_run import CONTACT_SHEET, MOVES, RECORD, REPO, RESULTS, SCREENSHOTS
 
 
+def pytest_generate_tests(metafunc):
+    """Each browser test module runs its own ``NOTEBOOKS``: one ``notebook_run`` per notebook."""
+    if "notebook_run" in metafunc.fixturenames:
+        notebooks = metafunc.module.NOTEBOOKS
+        metafunc.parametrize("notebook_run", notebooks, indirect=True, scope="module",
+                             ids=[labdriver._name(p) for p in notebooks])
+
+
 def _skip_reason() -> str | None:
     if not labdriver.CHROMIUM.exists():
         return (f"Chromium not found at {labdriver.CHROMIUM}: install it with "
