@@ -36,7 +36,7 @@ from explorer_checks import live_figures, other_values, pixels, randomize
 REGISTRY = base.discover()
 NAMES = sorted(REGISTRY)
 
-SETTINGS = 200
+SETTINGS = 120
 """Random settings per explorer that redraws on every move."""
 TRAINING_SETTINGS = 4
 """Random settings per explorer that trains on every move (``expensive``): each one is a training run."""
