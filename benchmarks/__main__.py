@@ -464,7 +464,10 @@ def summary(mach, notebooks, explorers, browser, training, blitting=None) -> str
     if browser:
         md += ["", "### In the browser (JupyterLab + Chromium: key press → new image)", "",
                f"Chromium {browser.get('chromium')}, {browser.get('moves_per_control')} move(s) per control; "
-               f"browser suite wall time {browser.get('suite_wall_s')} s.", ""]
+               f"browser suite wall time {browser.get('suite_wall_s')} s; measured {str(browser.get('generated'))[:10]}"
+               + (" during `make test`, beside the other test worker, so slower than on an idle machine "
+                  "(`make bench` without `--skip browser` measures it on its own, with 4 moves per control)."
+                  if browser.get("moves_per_control") == 1 else "."), ""]
         rows = [[f"{e['notebook']}#{e['index']}", f"`{e['factory']}`", e["median_ms"], e["p95_ms"], e["samples"]]
                 for e in browser.get("explorers", [])]
         if rows:
