@@ -30,16 +30,17 @@ def _markdown(path) -> list[str]:
     return [c.source for c in _book(path).cells if c.cell_type == "markdown"]
 
 
-def _summary_rows(path) -> list[str]:
-    """The rows of the bilingual table in the notebook's ``## Summary`` section (header excluded)."""
+def _summary_rows(path, section: str = "## Summary", header: str = "| English | 中文 | meaning |") -> list[str]:
+    """The rows of the glossary table in the notebook's summary section (its header excluded);
+    the Chinese edition's is ``## 小结`` with ``| 中文 | English | 含义 |``."""
     text = "\n".join(_markdown(path))
-    start = text.rfind("## Summary")
-    assert start >= 0, f"{path.name} has no '## Summary' section"
+    start = text.rfind(section)
+    assert start >= 0, f"{path.parent.name}/{path.name} has no '{section}' section"
     lines = text[start:].splitlines()
-    header = next((i for i, line in enumerate(lines) if line.startswith("| English | 中文 |")), None)
-    assert header is not None, f"{path.name}: the Summary has no '| English | 中文 | meaning |' table"
+    first = next((i for i, line in enumerate(lines) if line.startswith(header)), None)
+    assert first is not None, f"{path.parent.name}/{path.name}: the {section} has no '{header}' table"
     rows = []
-    for line in lines[header + 2 :]:
+    for line in lines[first + 2 :]:
         if not line.startswith("|"):
             break
         rows.append(line.strip())
@@ -176,17 +177,6 @@ CORRECTION_ZH = re.compile(r"^> \*\*笔记中说\*\* .*（笔记 00[0-9N][^）]*
 """The Chinese form of a correction: ``> **笔记中说** ...（笔记 00N）——**实际上** ...``."""
 
 
-def _summary_rows_zh(path) -> list[str]:
-    """The rows of the table in a Chinese notebook's ``## 小结`` (header ``| 中文 | English | 含义 |``)."""
-    text = "\n".join(_markdown(path))
-    start = text.rfind("## 小结")
-    assert start >= 0, f"zh/{path.name} has no '## 小结' section"
-    lines = text[start:].splitlines()
-    header = next((i for i, line in enumerate(lines) if line.startswith("| 中文 | English | 含义 |")), None)
-    assert header is not None, f"zh/{path.name}: the 小结 has no '| 中文 | English | 含义 |' table"
-    return [line.strip() for line in lines[header + 2 :] if line.startswith("|")]
-
-
 @pytest.fixture(params=ZH_NOTEBOOKS, ids=[f"zh/{p.name}" for p in ZH_NOTEBOOKS])
 def zh_notebook(request):
     return request.param
@@ -202,7 +192,7 @@ def test_every_term_has_a_chinese_meaning():
 
 
 def test_chinese_summary_rows_are_glossary_entries_and_list_the_chapters_terms(zh_notebook):
-    rows = _summary_rows_zh(zh_notebook)
+    rows = _summary_rows(zh_notebook, "## 小结", "| 中文 | English | 含义 |")
     listed = set()
     for row in rows:
         en = row.strip("|").split("|")[1].strip()

@@ -22,6 +22,12 @@ import pytest
 import labdriver
 from browser_run import EXPLORER_BUDGET, MOVE_TIMEOUT, MOVES, NOTEBOOK_TIMEOUT, RECORD, REPO
 
+__all__ = [  # what the other browser modules take (``from test_jupyterlab import *``): the checks of one notebook
+    "explorer_checks", "notebook_run", "test_every_explorer_redraws_when_its_controls_move",
+    "test_every_explorer_shows_its_figure_beside_the_controls_at_natural_size", "test_every_widget_renders",
+    "test_notebook_opens_with_its_kernel_and_no_dialog", "test_run_all_cells_finishes_without_errors",
+]
+
 NOTEBOOKS = [p for p in sorted((REPO / "notebooks").glob("*.ipynb")) if p.name < "06"]
 """The notebooks this module runs: chapters 00-05 (conftest.py parametrizes ``notebook_run`` with
 them). The same tests run chapters 06-11 in test_jupyterlab_en_06_11.py and the Chinese edition in
