@@ -20,6 +20,7 @@ from dlnotes import glossary
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 CHAPTERS = {int(path.name[:2]) for path in NOTEBOOKS}
+ZH_NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks" / "zh").glob("*.ipynb"))
 
 
 def _book(path):
@@ -94,14 +95,17 @@ def test_index_shows_the_glossary_and_the_notation():
     assert len(glossary.glossary_table().splitlines()) == len(glossary.TERMS) + 2
 
 
-def test_no_banned_notation(notebook):
-    for cell in _book(notebook).cells:
+@pytest.mark.parametrize("path", NOTEBOOKS + ZH_NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_banned_notation(path):
+    """Both editions: the one notation holds in English and in Chinese prose alike."""
+    where = f"{path.parent.name}/{path.name}"
+    for cell in _book(path).cells:
         if cell.cell_type == "markdown":
             for pattern, why in glossary.BANNED_NOTATION:
                 found = re.search(pattern, cell.source)
-                assert not found, f"{notebook.name}: '{found.group(0)}' in cell {cell.get('id')}: {why}"
+                assert not found, f"{where}: '{found.group(0)}' in cell {cell.get('id')}: {why}"
         elif re.search(r"\by_hat\b", cell.source):
-            pytest.fail(f"{notebook.name}: `y_hat` in cell {cell.get('id')}: the output is `y`, the target `t`")
+            pytest.fail(f"{where}: `y_hat` in cell {cell.get('id')}: the output is `y`, the target `t`")
 
 
 CORRECTION = re.compile(r"^> \*\*The notes say\*\* .*\(seed 00[0-9N][^)]*\).* — \*\*in fact\*\* ", re.M)
@@ -172,7 +176,6 @@ def test_every_known_mistake_of_the_notes_is_corrected(seed, mistake, pattern):
 
 
 # --------------------------------------------------------------------------- the Chinese edition
-ZH_NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks" / "zh").glob("*.ipynb"))
 CORRECTION_ZH = re.compile(r"^> \*\*笔记中说\*\* .*（笔记 00[0-9N][^）]*）.*——\*\*实际上\*\* ", re.M)
 """The Chinese form of a correction: ``> **笔记中说** ...（笔记 00N）——**实际上** ...``."""
 
@@ -218,11 +221,3 @@ def test_chinese_corrections_use_one_form_and_match_the_english(zh_notebook):
     en_seeds = [re.search(r"\(seed (00[0-9N])", line).group(1) for line in _corrections().get(zh_notebook.name, [])]
     assert zh_seeds == en_seeds, (
         f"zh/{zh_notebook.name}: corrections of notes {zh_seeds}, the English edition has {en_seeds}")
-
-
-def test_no_banned_notation_in_chinese(zh_notebook):
-    for cell in _book(zh_notebook).cells:
-        if cell.cell_type == "markdown":
-            for pattern, why in glossary.BANNED_NOTATION:
-                found = re.search(pattern, cell.source)
-                assert not found, f"zh/{zh_notebook.name}: '{found.group(0)}' in cell {cell.get('id')}: {why}"
