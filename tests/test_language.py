@@ -78,6 +78,20 @@ def shown_texts(e: base.Explorer) -> list[tuple[str, str]]:
     return [*figure_texts(e.figure), *widget_texts(e.widget), ("progress line", _markup_text(e.progress_text.value))]
 
 
+def titles_cut_off(e: base.Explorer) -> list[str]:
+    """Titles wider than the figure (Chinese punctuation is full-width: a title that fits in English may not)."""
+    fig, renderer = e.figure, e._canvas.get_renderer()
+    titles = [t for ax in fig.axes if ax.get_visible() for t in (ax.title, ax._left_title, ax._right_title)]
+    titles += [fig._suptitle] if fig._suptitle is not None else []
+    out = []
+    for t in titles:
+        if t.get_visible() and t.get_text().strip():
+            bb = t.get_window_extent(renderer)
+            if bb.x0 < -1 or bb.x1 > fig.bbox.width + 1:
+                out.append(f"{t.get_text()!r} spans x = {bb.x0:.0f}..{bb.x1:.0f} px of {fig.bbox.width:.0f}")
+    return out
+
+
 def english_left(texts) -> list[str]:
     """'where: text  [words]' for each text that still shows English words."""
     out = []
@@ -120,7 +134,7 @@ def _settings(e: base.Explorer, name: str):
 @pytest.mark.parametrize("name", NAMES)
 def test_every_explorer_speaks_chinese(name, request, zh, caplog):
     e = build(name, request)
-    missing = {}
+    missing, cut = {}, {}
     glyphs = set()
     for where in _settings(e, name):
         assert e.error is None, f"{name} failed {where}: {e.error}"
@@ -128,6 +142,8 @@ def test_every_explorer_speaks_chinese(name, request, zh, caplog):
         left = english_left(shown_texts(e))
         for line in left:
             missing.setdefault(line, where)
+        for title in titles_cut_off(e):
+            cut.setdefault(title, where)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         e.figure.savefig(io.BytesIO(), format="png")
@@ -137,6 +153,8 @@ def test_every_explorer_speaks_chinese(name, request, zh, caplog):
     assert not glyphs, f"{name}: glyphs missing from the font: {sorted(glyphs)}"
     assert not missing, f"{name} shows English in Chinese:\n" + "\n".join(
         f"  {line}  ({where})" for line, where in missing.items())
+    assert not cut, f"{name}: titles cut off at the figure's edge in Chinese:\n" + "\n".join(
+        f"  {title}  ({where})" for title, where in cut.items())
 
 
 # --- the language setting ---------------------------------------------------------------------------

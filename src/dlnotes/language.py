@@ -656,7 +656,7 @@ ZH_PATTERNS: list[tuple[str, str]] = [
     (r"w1 = w2 = 0: there is no line; the output is step\(b\) = (\d) everywhere\. (\d) of 4 right\.",
      "w1 = w2 = 0：没有直线；输出处处为 step(b) = {0}。4 个点对了 {1} 个。"),
     (r"(\w+), η = (\S+): step (\d+) of (\d+), w = \((.+)\), b = (\S+)",
-     "{0}，η = {1}：第 {2} 步（共 {3} 步），w = ({4})，b = {5}"),
+     "{0}，η = {1}：第 {2}/{3} 步，w = ({4})，b = {5}"),  # as short as the English: it must fit the figure
     (r"after all (\d+) steps: (.+)", "全部 {0} 步之后：{1}"),
     (r"converged after (\d+) epoch\(s\): every point is on the right side", "{0} 轮后收敛：每个点都在正确的一侧"),
     (r"no convergence: after (\d+) epoch\(s\) the weights came back to values seen before, so the rule will cycle "
