@@ -72,6 +72,46 @@ def test_ticks_queued_by_a_busy_kernel_are_dropped_while_playing():
     assert ex.state.epoch == pytest.approx(2.0), "a tick that arrives on time trains"
 
 
+def test_in_a_live_kernel_the_kernel_clocks_the_frames_and_pause_stops_them(monkeypatch):
+    """In JupyterLab a tick comes only after the kernel answered the last one (about 70 ms apart here):
+    while playing, the kernel runs the frames on its own event loop instead, and ignores the ticks."""
+    import asyncio
+
+    from dlnotes.explorers import base
+
+    loop = asyncio.new_event_loop()
+    monkeypatch.setattr(base, "_kernel_loop", lambda: loop)
+    try:
+        ex = playground()
+        interval = ex.play.interval
+        ex.play.playing = True
+        assert ex.play.interval == base.CLOCKED_TICK_MS, "the Play widget's ticks slow down: the kernel clocks"
+        loop.run_until_complete(asyncio.sleep(0.6))
+        frames = ex.state.epoch
+        assert frames >= 6, f"the kernel should have run many frames in 0.6 s, ran {frames}"
+        assert ex.figure.dpi == base.CSS_DPI * base.ANIMATION_PIXEL_RATIO and ex.error is None
+        _tick(ex, 2)
+        assert ex.state.epoch == frames, "a tick runs no frame of its own while the kernel clocks"
+        ex.set(learning_rate=0.1)  # a slider moved while playing acts between frames
+        loop.run_until_complete(asyncio.sleep(0.2))
+        assert ex.state.optimizer.lr == pytest.approx(0.1) and ex.state.epoch > frames
+        ex.play.playing = False
+        paused_at = ex.state.epoch
+        loop.run_until_complete(asyncio.sleep(0.3))
+        assert ex.state.epoch == paused_at, "no frame after pause"
+        assert ex.play.interval == interval and ex.figure.dpi == base.DPI, "ticks and the crisp frame are back"
+        ex.play.playing = True
+        loop.run_until_complete(asyncio.sleep(0.2))
+        ex.set(dataset="spiral")  # a new problem starts paused, as in Playground
+        loop.run_until_complete(asyncio.sleep(0.2))
+        assert not ex.play.playing and ex.state.epoch == 0
+        ex.play.playing = True
+        ex.close()  # re-running the cell while playing: the clock stops with the explorer
+        loop.run_until_complete(asyncio.sleep(0.2))
+    finally:
+        loop.close()
+
+
 def test_step_reset_and_new_data_buttons(pg):
     pg.set(dataset="xor")
     pg.buttons["step"].click()
@@ -213,6 +253,40 @@ def test_large_picture_shows_the_chosen_neuron_and_follows_the_architecture(pg):
     pg.set(hidden_layers=1)
     assert dd.value == "output" and "2:1" not in [v for _, v in dd.options], "a neuron that is gone is not offered"
     assert not pg.view.network.marker.get_visible()
+
+
+def test_each_hidden_layer_has_its_own_width_set_with_plus_and_minus_neuron():
+    """Playground's + and − above each layer: here they act on the layer of the neuron chosen in large picture."""
+    ex = playground({"hidden_layers": 2, "neurons": 4})
+    add, remove = ex.buttons["add_neuron"], ex.buttons["remove_neuron"]
+    assert add.disabled and remove.disabled, "the output is chosen: no hidden layer to resize"
+    ex.set(picture="1:3")
+    assert not add.disabled and not remove.disabled
+    png = ex.png
+    add.click()
+    add.click()
+    assert ex.error is None and ex.state.arch["widths"] == (6, 4) and ex.png != png
+    assert ex.state.net.sizes == [2, 6, 4, 2] and len(ex.view.network.lines.get_segments()) == 2 * 6 + 6 * 4 + 4 * 2
+    assert "2 → 6 → 4 → 2 neurons" in ex.view.net_title.get_text()
+    ex.set(picture="2:3")
+    for _ in range(5):
+        remove.click()
+    assert ex.state.arch["widths"] == (6, 1) and remove.disabled, "a layer keeps at least one neuron"
+    assert ex.values["picture"] == "2:0", "the chosen neuron was removed: its layer's last one is shown"
+    ex.set(hidden_layers=3)
+    assert ex.state.arch["widths"] == (6, 1, 4), "a new layer takes the neurons slider's width"
+    saved = ex.settings()
+    assert saved["widths"] == [6, 1, 4]
+    assert playground(saved).state.arch["widths"] == (6, 1, 4)
+    ex.set(neurons=5)
+    assert ex.state.arch["widths"] == (5, 5, 5) and ex.settings()["widths"] is None, "the slider sets every layer"
+    ex.set(picture="1:4")
+    for _ in range(20):
+        add.click()
+    assert ex.state.arch["widths"][0] == 16 and add.disabled
+    with pytest.raises(ValueError, match=r"widths must be None or one whole number in \[1, 16\] per hidden layer "
+                                         r"\(hidden_layers=2\), got \[3\]"):
+        playground({"widths": [3]})
 
 
 def test_classes_get_a_legend_and_regression_none(pg):

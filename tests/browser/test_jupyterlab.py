@@ -143,6 +143,7 @@ def test_playground_plays_and_its_frame_rate_is_recorded(notebook_run):
         row["config"] = name
         RECORD.playing.append(row)
         assert row["frames"] > 3, f"the playground did not animate for {name}: {row}"
+        assert row["frames_after_pause"] == 0, f"the playground went on drawing after pause for {name}: {row}"
         assert row["kernel"].get("error") is None, row
 
 

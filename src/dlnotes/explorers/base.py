@@ -65,6 +65,7 @@ Typical use inside a module of :mod:`dlnotes.explorers`::
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import importlib
@@ -72,6 +73,7 @@ import inspect
 import math
 import pkgutil
 import struct
+import threading
 import time
 import traceback
 import warnings
@@ -128,6 +130,13 @@ DPI = CSS_DPI * PIXEL_RATIO
 """The rendering resolution of every explorer figure (dots per inch of ``figsize``)."""
 ANIMATION_PIXEL_RATIO = 1
 """Device pixels per CSS pixel while a Play animation runs (:meth:`Explorer.animate`): frames rate over sharpness."""
+FRAME_PERIOD = 1 / 30
+"""Seconds between the starts of two frames while the kernel clocks an animation (at most 30 per second)."""
+FRAME_GAP = 0.004
+"""Seconds the kernel stays free between two clocked frames, however long a frame took: a pause click or a
+slider moved while playing is handled at once."""
+CLOCKED_TICK_MS = 500
+"""The Play widget's tick interval while the kernel clocks the frames: its ticks only keep it alive."""
 CONTROLS_WIDTH = 250
 """Width of the controls column (CSS px)."""
 MAX_FIGSIZE = (5.9, 5.5)
@@ -367,6 +376,9 @@ class Explorer:
         self.inactive: dict[str, str] = {}
         self.png: bytes = b""
         self.renders = 0
+        self._lock = threading.RLock()
+        """Held while an update runs: JupyterLab may deliver widget events on a kernel subshell's thread
+        while a cell runs on the main thread, and two updates must never draw or train at once."""
         self._title = title or ""
         self.last_update_ms = float("nan")
 
@@ -449,11 +461,12 @@ class Explorer:
         """
         if self.closed:
             return
-        for w in _widget_tree(self.widget, self.progress, self.progress_text):  # progress: hidden if cheap
-            w.close()
-        self.figure.clear()
-        vars(self).clear()
-        self.closed = True
+        with self._lock:  # not while an update draws (see _guarded)
+            for w in _widget_tree(self.widget, self.progress, self.progress_text):  # progress: hidden if cheap
+                w.close()
+            self.figure.clear()
+            vars(self).clear()
+            self.closed = True
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """What a notebook shows: the live widget, and a still of it for renderers without a kernel.
@@ -499,17 +512,23 @@ class Explorer:
         While playing, frames are drawn at :data:`ANIMATION_PIXEL_RATIO` (one device pixel per CSS
         pixel: a quarter of the pixels to draw and encode, so twice the frame rate); on pause the
         figure is drawn once more at full resolution. Its size on the page never changes.
+
+        In a live kernel (JupyterLab) the kernel clocks the frames itself: a tick travels from the
+        browser only after the kernel has answered the last one, so ticks arrive about 70 ms apart
+        whatever their interval (measured here), while a frame of the playground takes about 25 ms.
+        When play is pressed, the kernel runs a frame every :data:`FRAME_PERIOD` on its event loop,
+        staying free :data:`FRAME_GAP` between frames for a pause click or a slider; the Play
+        widget's ticks (slowed to :data:`CLOCKED_TICK_MS`) are ignored meanwhile. Without a running
+        event loop (a test, a script) every tick runs a frame, as before.
         """
         self.min_tick_gap = gap * play.interval / 1000.0
+        ticking_ms = play.interval
         last_end = [0.0]
+        # While the kernel clocks: "on"; "run" counts the clocked runs, so a frame still scheduled from
+        # an earlier run (pause, then play again at once) ends instead of running a second clock.
+        clock = {"on": False, "run": 0}
 
-        def on_tick(change):
-            if change["new"] <= change["old"]:
-                return
-            if stop is not None and stop():
-                play.playing = False
-            if play.playing and time.perf_counter() - last_end[0] < self.min_tick_gap:
-                return
+        def run_frame():
             if play.playing and self.figure.dpi != CSS_DPI * ANIMATION_PIXEL_RATIO:
                 self.figure.set_dpi(CSS_DPI * ANIMATION_PIXEL_RATIO)
             t0 = time.perf_counter()
@@ -517,8 +536,40 @@ class Explorer:
             last_end[0] = time.perf_counter()
             if after is not None:
                 after((last_end[0] - t0) * 1e3)
+            return last_end[0] - t0
+
+        def clocked(loop, run):
+            if run != clock["run"] or self.closed or not play.playing:
+                return
+            if stop is not None and stop():
+                play.playing = False
+                return
+            seconds = run_frame()
+            if run == clock["run"] and not self.closed and play.playing:
+                loop.call_later(max(FRAME_GAP, FRAME_PERIOD - seconds), clocked, loop, run)
+
+        def on_tick(change):
+            if change["new"] <= change["old"]:
+                return
+            if clock["on"]:  # the kernel clocks the frames
+                return
+            if stop is not None and stop():
+                play.playing = False
+            if play.playing and time.perf_counter() - last_end[0] < self.min_tick_gap:
+                return
+            run_frame()
 
         def on_playing(change):
+            if change["new"]:
+                loop = None if clock["on"] or self.closed else _kernel_loop()
+                if loop is not None:
+                    clock["on"], clock["run"] = True, clock["run"] + 1
+                    play.interval = CLOCKED_TICK_MS
+                    loop.call_soon_threadsafe(clocked, loop, clock["run"])
+                return
+            clock["on"], clock["run"] = False, clock["run"] + 1
+            if not change["new"] and not self.closed and play.interval != ticking_ms:
+                play.interval = ticking_ms
             if not change["new"] and not self.closed and self.figure.dpi != DPI:  # paused: the crisp frame
                 self.figure.set_dpi(DPI)
                 self._guarded(lambda **_: Reply(self.status, self.notice, dict(self.inactive)), progress=False)
@@ -548,8 +599,14 @@ class Explorer:
         self.progress_text.value = _escape(tr(str(text)))
 
     def _guarded(self, fn, *, progress: bool, _again: bool = True) -> None:
-        if self.closed:  # a late event (slider, button, Play tick) after close(): nothing to draw on
+        lock = None if self.closed else getattr(self, "_lock", None)
+        if lock is None:  # a late event (slider, button, Play tick) after close(): nothing to draw on
             return
+        with lock:
+            if not self.closed:
+                self._guarded_now(fn, progress=progress, _again=_again)
+
+    def _guarded_now(self, fn, *, progress: bool, _again: bool) -> None:
         t0 = time.perf_counter()
         kwargs = self.values
         if progress:
@@ -953,6 +1010,16 @@ def encode_png(rgba) -> bytes:
 def canvas_png(canvas: FigureCanvasAgg) -> bytes:
     """The canvas' current pixels as PNG bytes (:func:`encode_png`)."""
     return encode_png(np.asarray(canvas.buffer_rgba()))
+
+
+def _kernel_loop():
+    """The event loop of a live IPython kernel handling this message; None in a test or a script."""
+    if getattr(get_ipython(), "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _escape(text: str) -> str:

@@ -1,11 +1,12 @@
 """A TensorFlow-Playground-style explorer (神经网络游乐场) for the numpy MLP of chapter 04.
 
-Pick a 2-D data set (classes or regression), the input features, a network shape, an
+Pick a 2-D data set (classes or regression), the input features, a network shape (every
+hidden layer at once with a slider, or one layer at a time with *+ neuron* / *− neuron*), an
 activation, dropout, an optimiser, a learning rate and L1 / L2, then press play: the
 output over the plane, the train/test loss curves and the **network picture** — every
 neuron of every layer as a small heat-map of what it computes over the input plane,
 joined by lines whose colour and thickness show each weight's sign and size — update
-many times a second.
+about 30 times a second in JupyterLab (the kernel clocks the frames: :meth:`Explorer.animate`).
 
 As in TensorFlow Playground, the optimiser, learning rate, batch size, dropout rate and
 regularisation take effect at the next training step (the weights are kept, and the
@@ -49,7 +50,7 @@ from dlnotes.optimizers import OPTIMIZERS
 from dlnotes.style import BAD, BOUNDARY_CMAP, CLASS_COLORS, TEST, TRAIN
 from dlnotes.training import Trainer
 
-__all__ = ["DATASETS", "FEATURES", "Playground", "PlaygroundState", "PlaygroundView", "playground"]
+__all__ = ["DATASETS", "FEATURES", "SETTINGS", "Playground", "PlaygroundState", "PlaygroundView", "playground"]
 
 DATASETS = {
     "circle": "circle",
@@ -84,10 +85,14 @@ DEFAULTS = dict(dataset="circle", noise=0.1, test_ratio=0.5, batch_size=10,
                 optimizer="SGD", learning_rate=0.03, regularization="l2", reg_rate=0.0,
                 discretize=False, show_test=True, picture="output")
 """Every control's starting value (TensorFlow Playground's defaults where it has the control)."""
+SETTINGS = (*DEFAULTS, "widths")
+"""Every setting: the controls and ``widths``, the neurons of each hidden layer, input side first, set one
+layer at a time with the *+ neuron* / *− neuron* buttons (Playground's + and − above each layer); None
+(the default) means the ``neurons`` slider's value in every hidden layer."""
 
 # Settings that restart training when they change (data, features or architecture), as in Playground.
 DATA_KEYS = ("dataset", "noise", "test_ratio")
-RESTART_KEYS = DATA_KEYS + tuple(FEATURES) + ("hidden_layers", "neurons", "activation")
+RESTART_KEYS = DATA_KEYS + tuple(FEATURES) + ("hidden_layers", "neurons", "widths", "activation")
 NEXT_STEP_KEYS = ("batch_size", "dropout", "optimizer", "learning_rate", "regularization", "reg_rate")
 N_POINTS = 300
 MAX_STEPS_PER_FRAME = 32
@@ -115,16 +120,18 @@ class PlaygroundState:
     # -- configuration ---------------------------------------------------------------------
     def configure(self, **values) -> bool:
         """Apply control values (names of :data:`DEFAULTS`); returns True when training restarted."""
-        v = {**DEFAULTS, **self.settings, **values}
+        v = {**DEFAULTS, "widths": None, **self.settings, **values}
         check_settings(v)
+        if v["widths"] is not None:
+            v["widths"] = tuple(int(n) for n in v["widths"])
         features = [FEATURES[k] for k in FEATURES if v[k]]
-        arch = dict(features=tuple(features), hidden_layers=int(v["hidden_layers"]), neurons=int(v["neurons"]),
-                    activation=v["activation"])
+        arch = dict(features=tuple(features), hidden_layers=int(v["hidden_layers"]),
+                    widths=hidden_widths(v), activation=v["activation"])
         old = self.settings
         data_changed = self.split is None or any(old.get(k) != v[k] for k in DATA_KEYS)
         restart = data_changed or self.net is None or any(old.get(k) != v[k] for k in RESTART_KEYS)
         changed = [k for k in NEXT_STEP_KEYS if k in old and old[k] != v[k]]
-        self.settings = {k: v[k] for k in DEFAULTS}
+        self.settings = {k: v[k] for k in SETTINGS}
         self.arch = arch
         if data_changed:
             self._make_data()
@@ -187,7 +194,7 @@ class PlaygroundState:
         self.weights_seed = self._next_weights_seed
         # Dropout layers are built in (at rate 0.5) and then set to the chosen rate, so the rate can
         # change mid-training; at rate 0 a Dropout layer passes everything through.
-        self.net = MLP(2, [a["neurons"]] * a["hidden_layers"], self.outputs, activation=a["activation"],
+        self.net = MLP(2, list(a["widths"]), self.outputs, activation=a["activation"],
                        dropout=0.5, features=list(a["features"] or ("x1",)),
                        loss="mse" if self.regression else "softmax", seed=self.weights_seed)
         self.optimizer = None
@@ -269,9 +276,9 @@ class PlaygroundState:
 
 def check_settings(v: dict) -> None:
     """Raise a clear ValueError / TypeError for a setting the playground cannot take."""
-    unknown = sorted(set(v) - set(DEFAULTS))
+    unknown = sorted(set(v) - set(SETTINGS))
     if unknown:
-        raise ValueError(f"playground: unknown setting(s) {unknown}; the settings are {list(DEFAULTS)}")
+        raise ValueError(f"playground: unknown setting(s) {unknown}; the settings are {list(SETTINGS)}")
     choices = {"dataset": DATASETS.values(), "activation": ACTIVATIONS.values(), "optimizer": PLAYGROUND_OPTIMIZERS,
                "regularization": REGULARIZATIONS.values(), "reg_rate": REG_RATES}
     for key, allowed in choices.items():
@@ -289,9 +296,23 @@ def check_settings(v: dict) -> None:
     for key in (*FEATURES, "discretize", "show_test"):
         if not isinstance(v[key], (bool, np.bool_)):
             raise TypeError(f"playground: {key} must be True or False, got {v[key]!r}")
+    widths = v.get("widths")
+    if widths is not None:
+        ok = isinstance(widths, (list, tuple)) and all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and 1 <= n <= MAX_NEURONS for n in widths)
+        if not ok or len(widths) != v["hidden_layers"]:
+            raise ValueError(f"playground: widths must be None or one whole number in [1, {MAX_NEURONS}] per hidden "
+                             f"layer (hidden_layers={v['hidden_layers']}), got {widths!r}")
     picture = v["picture"]
     if not (isinstance(picture, str) and (picture == "output" or re.fullmatch(r"\d+:\d+", picture))):
         raise ValueError(f"playground: picture must be 'output' or 'column:neuron' such as '1:0', got {picture!r}")
+
+
+def hidden_widths(v: dict) -> tuple:
+    """The neurons of each hidden layer, input side first: ``v["widths"]``, or ``v["neurons"]`` in every layer."""
+    if v["widths"] is not None:
+        return tuple(int(n) for n in v["widths"])
+    return (int(v["neurons"]),) * int(v["hidden_layers"])
 
 
 def _describe_change(keys, s) -> str:
@@ -480,8 +501,8 @@ class PlaygroundView:
     def _names(self, state):
         feats = [FEATURE_LABELS[k] for k in FEATURES if FEATURES[k] in state.net.layers[0].features]
         names = [["input"] + feats]
-        for i in range(state.arch["hidden_layers"]):
-            names.append([f"layer {i + 1}"] + [""] * state.arch["neurons"])
+        for i, width in enumerate(state.arch["widths"]):
+            names.append([f"layer {i + 1}"] + [""] * width)
         names.append(["output"] + (["ŷ"] if state.regression else [f"p{k}" for k in range(state.outputs)]))
         return names
 
@@ -615,8 +636,11 @@ class Playground(BlitExplorer):
         settings = dict(settings or {})
         seed = settings.pop("seed", 0)
         weights_seed = settings.pop("weights_seed", None)
+        widths = settings.pop("widths", None)
         values = {**DEFAULTS, **settings}
-        check_settings(values)
+        check_settings({**values, "widths": widths})
+        self._widths = None if widths is None else tuple(int(n) for n in widths)
+        """Per-layer neurons set with + / − neuron (None: the ``neurons`` slider's value in every layer)."""
         self.state = PlaygroundState(seed=seed, grid=grid or size(full=40, smoke=24), weights_seed=weights_seed)
         self.view = PlaygroundView(self.state.grid)
         self.frame_costs: deque = deque(maxlen=200)
@@ -633,7 +657,8 @@ class Playground(BlitExplorer):
                                      help="applies from the next training step; the weights are kept"),
             **feature_boxes,
             "hidden_layers": int_slider("hidden layers", 0, MAX_LAYERS, values["hidden_layers"]),
-            "neurons": int_slider("neurons per layer", 1, MAX_NEURONS, values["neurons"]),
+            "neurons": int_slider("neurons per layer", 1, MAX_NEURONS, values["neurons"],
+                                  help="every hidden layer; + neuron and − neuron change one layer"),
             "activation": dropdown("activation", list(ACTIVATIONS.items()), values["activation"]),
             "dropout": slider("dropout rate", 0.0, 0.9, 0.05, values["dropout"], unit="hidden layers"),
             "optimizer": dropdown("optimiser", list(PLAYGROUND_OPTIMIZERS), values["optimizer"]),
@@ -650,6 +675,10 @@ class Playground(BlitExplorer):
             "step": (button("step", "step-forward"), self._step),
             "reset": (button("reset", "refresh"), self._reset),
             "new_data": (button("new data", "random"), self._new_data),
+            "add_neuron": (button("+ neuron", help="one more neuron in the layer of the neuron chosen in large "
+                                                  "picture"), self._add_neuron),
+            "remove_neuron": (button("− neuron", help="one neuron less in the layer of the neuron chosen in large "
+                                                     "picture"), self._remove_neuron),
         }
         super().__init__(self._update, controls, self.view.fig, blitter=self.view.blitter, buttons=buttons,
                          title="Playground: train a network on 2-D data", extra=[self.play])
@@ -662,20 +691,26 @@ class Playground(BlitExplorer):
     def settings(self) -> dict:
         """Every setting, with the data and weight seeds: ``playground(settings)`` rebuilds this playground
         (same data, same starting weights, same controls) — for a worksheet, as Playground's URL."""
-        return {**self.values, "seed": self.state.seed, "weights_seed": self.state.weights_seed}
+        widths = None if self._widths is None else list(self._widths)
+        return {**self.values, "widths": widths, "seed": self.state.seed, "weights_seed": self.state.weights_seed}
 
     # -- actions (each runs inside Explorer's guard, then the figure is re-rendered) --------------
     def _configure(self, values) -> bool:
         values = dict(values)
         picture = values.pop("picture")
-        restarted = self.state.configure(**values)
+        old = self.state.settings
+        if old and values["neurons"] != old["neurons"]:
+            self._widths = None  # the slider sets every hidden layer again
+        if self._widths is not None and len(self._widths) != values["hidden_layers"]:
+            n = values["hidden_layers"]  # layers added take the slider's width; removed ones go from the output side
+            self._widths = (self._widths + (values["neurons"],) * n)[:n] if n else None
+        restarted = self.state.configure(**values, widths=self._widths)
         self._sync_controls(picture)
         return restarted
 
     def _sync_controls(self, picture):
         """The "large picture" options follow the architecture; controls that do nothing now are disabled."""
-        sizes = [len(self.state.net.layers[0].features)] + [self.state.arch["neurons"]] * self.state.arch[
-            "hidden_layers"] + [self.state.outputs]
+        sizes = [len(self.state.net.layers[0].features), *self.state.arch["widths"], self.state.outputs]
         dd = self.controls["picture"]
         options = picture_options(sizes)
         wanted = self._wanted_picture or picture
@@ -684,10 +719,18 @@ class Playground(BlitExplorer):
             if [o[1] for o in dd.options] != [o[1] for o in options]:
                 dd.options = [(tr(label), value) for label, value in options]
             values = [o[1] for o in options]
+            if wanted not in values and wanted != "output":  # a neuron removed: its layer's last one
+                c, i = (int(p) for p in wanted.split(":"))
+                wanted = f"{c}:{sizes[c] - 1}" if c < len(sizes) - 1 else "output"
             dd.value = wanted if wanted in values else (picture if picture in values else "output")
         hidden = self.state.arch["hidden_layers"] > 0
         for name in ("neurons", "activation", "dropout"):
             self.controls[name].disabled = not hidden
+        # + / − neuron act on the layer of the neuron chosen in "large picture": a hidden layer's only
+        column, _ = picture_position(dd.value, sizes)
+        layer = column is not None and 1 <= column <= len(sizes) - 2
+        self.buttons["add_neuron"].disabled = not (layer and sizes[column] < MAX_NEURONS)
+        self.buttons["remove_neuron"].disabled = not (layer and sizes[column] > 1)
         self.controls["reg_rate"].disabled = self.state.settings["regularization"] == "none"
 
     def _draw(self):
@@ -720,6 +763,22 @@ class Playground(BlitExplorer):
         self.state.new_data()
         self._draw()
         return self._status()
+
+    def _resize_layer(self, values, change: int):
+        """One neuron more (``change`` +1) or less (-1) in the hidden layer of the chosen neuron; fresh weights."""
+        column, _ = picture_position(values["picture"], [len(self.state.net.layers[0].features),
+                                                         *self.state.arch["widths"], self.state.outputs])
+        widths = list(self.state.arch["widths"])
+        if column is not None and 1 <= column <= len(widths):
+            widths[column - 1] = int(np.clip(widths[column - 1] + change, 1, MAX_NEURONS))
+            self._widths = tuple(widths)
+        return self._update(**values)
+
+    def _add_neuron(self, **values):
+        return self._resize_layer(values, +1)
+
+    def _remove_neuron(self, **values):
+        return self._resize_layer(values, -1)
 
     def _count_frame(self, total):
         """Record one Play frame's cost split (``total`` ms: training, drawing, encoding and the rest)."""
