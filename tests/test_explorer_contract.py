@@ -163,15 +163,15 @@ def test_random_settings_never_fail_warn_or_leak(name, request, no_python_warnin
     assert plt.get_fignums() == figures, f"{name} opened pyplot figures"
 
 
-RERUNS = 6
-TRACED_RERUNS = 3
+RERUNS = 5
+TRACED_RERUNS = 2
 """The last re-runs also trace Python memory (tracemalloc makes building three to five times slower)."""
 MEMORY_TOLERANCE_MIB = 0.5
-"""Python memory an explorer may gain over its traced re-runs (two of them). Measured: usually under
-0.05 MiB; the Keras-backed chapter-08 explorer once kept 0.254 MiB (Keras's own name and function
-caches grow with every model built). An explorer that is not released keeps far more: one kept
-explorer costs 0.57 MiB (the perceptron's decision line, the smallest) to 18 MiB (early stopping),
-so two leaked re-runs keep at least 1.1 MiB."""
+"""Python memory an explorer may gain over its traced re-run (the memory after the second traced build
+against the first). Measured: usually under 0.05 MiB; the Keras-backed chapter-08 explorer once kept
+0.254 MiB over two re-runs (Keras's own name and function caches grow with every model built). An
+explorer that is not released keeps far more: one kept explorer costs 0.57 MiB (the perceptron's
+decision line, the smallest) to 18 MiB (early stopping)."""
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -197,7 +197,7 @@ def test_rerunning_a_cell_releases_the_previous_explorer(name, request, monkeypa
     assert e.error is None and not e.closed
     assert live_figures() == figures, f"{name}: re-running its cell leaves figures alive"
     assert len(live_widgets) == widgets, f"{name}: re-running its cell leaves widgets alive"
-    assert grown < MEMORY_TOLERANCE_MIB, f"{name}: {TRACED_RERUNS - 1} re-runs kept {grown:.2f} MiB"
+    assert grown < MEMORY_TOLERANCE_MIB, f"{name}: {TRACED_RERUNS - 1} re-run(s) kept {grown:.2f} MiB"
 
 
 @pytest.mark.parametrize("name", NAMES)
