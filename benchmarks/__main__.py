@@ -180,12 +180,44 @@ class KernelMemory(threading.Thread):
         return self.peak
 
 
+FULL_RECORDS = RESULTS / "full"
+"""Where a full-mode run leaves its record: every text the notebook printed (committed: the numbers prose quotes)."""
+
+
+def notebook_text(nb) -> str:
+    """The text outputs of an executed notebook, cell by cell: printed lines, results and errors."""
+    parts = []
+    for i, cell in enumerate(nb.cells):
+        texts = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                texts.append(out.get("text", ""))
+            elif out.get("output_type") in ("execute_result", "display_data") and "text/plain" in out.get("data", {}):
+                if "image/png" not in out["data"] and "application/vnd.jupyter.widget-view+json" not in out["data"]:
+                    texts.append(out["data"]["text/plain"] + "\n")
+            elif out.get("output_type") == "error":
+                texts.append(f"{out.get('ename')}: {out.get('evalue')}\n")
+        if texts:
+            parts.append(f"--- cell {i} ---\n" + "".join(texts).rstrip() + "\n")
+    return "\n".join(parts)
+
+
 def run_notebook(path: Path, *, smoke: bool, timeout: int) -> dict:
-    """Execute one notebook top to bottom with nbclient; its wall time and kernel peak RSS."""
+    """Execute one notebook top to bottom with nbclient; its wall time and kernel peak RSS.
+
+    A full-mode run starts from an empty run cache (every run trains, as on a learner's first
+    visit) and writes what the notebook printed to ``results/full/<notebook>.txt``.
+    """
+    import tempfile
+
     import nbformat
     from nbclient import NotebookClient
 
     os.environ["DLNOTES_SMOKE"] = "1" if smoke else "0"
+    cache = None if smoke else tempfile.TemporaryDirectory(prefix="dlnotes-runs-")
+    previous_cache = os.environ.get("DLNOTES_CACHE")
+    if cache is not None:
+        os.environ["DLNOTES_CACHE"] = cache.name
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
@@ -199,6 +231,17 @@ def run_notebook(path: Path, *, smoke: bool, timeout: int) -> dict:
         status, error = "error", f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:300] if str(exc).strip() else ''}"
     seconds = time.perf_counter() - t0
     peak = mem.stop()
+    if cache is not None:
+        cache.cleanup()
+        if previous_cache is None:
+            os.environ.pop("DLNOTES_CACHE", None)
+        else:
+            os.environ["DLNOTES_CACHE"] = previous_cache
+        FULL_RECORDS.mkdir(parents=True, exist_ok=True)
+        name = str(path.relative_to(REPO / "notebooks")).replace("/", "_").removesuffix(".ipynb")
+        (FULL_RECORDS / f"{name}.txt").write_text(
+            f"# {path.relative_to(REPO)} in full mode, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+            f"{seconds:.0f} s, {status}{': ' + error if error else ''}\n\n" + notebook_text(nb))
     return {"notebook": path.name, "mode": "smoke" if smoke else "full", "seconds": _r(seconds),
             "peak_rss_mib": _r(peak / 2**20) if peak else None, "status": status, "error": error}
 
@@ -476,7 +519,9 @@ def summary(mach, notebooks, explorers, browser, training, blitting=None) -> str
         if playing:
             md += ["", "Chapter 04's playground while playing (the whole network picture drawn): frames per second "
                    "in the browser, and the median cost of a frame in ms — kernel parts, then the rest of a frame's "
-                   "interval (transport, the browser decoding and showing it, the wait for the next tick).", ""]
+                   "interval. The kernel clocks the frames, at most 30 a second (`Explorer.animate`), so the rest "
+                   "is mostly the pause it leaves between frames, plus transport and the browser showing the image.",
+                   ""]
             prow = []
             for p in playing:
                 k = p.get("kernel", {})
@@ -484,7 +529,7 @@ def summary(mach, notebooks, explorers, browser, training, blitting=None) -> str
                 prow.append([p["config"], p["fps"], p["median_frame_ms"]] + [k.get(f"{part}_ms") for part in
                             ("train", "update", "render", "encode", "other", "total")] + [_r(rest)])
             md += _table(["configuration", "frames/s", "frame ms", "train", "update", "render", "encode", "other",
-                          "kernel total", "transport + browser + wait"], prow)
+                          "kernel total", "rest of the interval"], prow)
         nbrows = [[n["notebook"], n["open_s"], n["run_all_s"], len(n["failures"])] for n in browser.get("notebooks", [])]
         if nbrows:
             md += [""] + _table(["notebook", "open s", "Run All Cells s", "failures"], nbrows)

@@ -176,3 +176,62 @@ def test_lstm_reading_mnist_rows_learns_in_smoke_mode(shared_data):
     _, result = km.train(km.LSTM_RECIPE.replace(epochs=2, batch_size=32), images, seed=0)
     assert result["test_accuracy"] > 0.5, f"chance is 0.1; the LSTM should learn, got {result['test_accuracy']:.3f}"
     assert result["params"] == 81674
+
+
+def test_fast_cnn_puts_batch_norm_between_each_linear_layer_and_its_relu():
+    model = km.fast_cnn()
+    kinds = [(layer.name, type(layer).__name__) for layer in model.layers]
+    names = [n for n, _ in kinds]
+    for linear in ("conv1", "conv2", "dense"):
+        i = names.index(linear)
+        assert names[i + 1:i + 3] == [f"{linear}_bn", f"{linear}_relu"], names
+        assert not model.get_layer(linear).use_bias, f"{linear}: BN's shift β does the bias's job"
+    assert model.count_params() == 80_730
+    channels = 16 + 32 + 128  # biases come back (+1 per channel); BN's γ, β, mean and variance go (−4)
+    assert km.fast_cnn(batchnorm=False).count_params() == 80_730 + channels - 4 * channels == 80_202
+    assert not any(type(layer).__name__ == "BatchNormalization" for layer in km.fast_cnn(batchnorm=False).layers)
+
+
+def test_fast_cnn_residual_block_adds_its_input_to_its_output():
+    model = km.fast_cnn(residual=True)
+    skip = model.get_layer("skip")
+    x, f = skip.input
+    assert tuple(x.shape) == tuple(f.shape) == (None, 8, 8, 32), "x and F(x) need the same shape to be added"
+    assert x is model.get_layer("conv2_relu").output
+    block = ("res_conv1", "res_conv1_bn", "res_conv2", "res_conv2_bn")
+    added = sum(model.get_layer(n).count_params() for n in block)
+    assert added == 2 * 3 * 3 * 32 * 32 + 2 * 4 * 32 == model.count_params() - km.fast_cnn().count_params()
+
+
+def test_fast_cnn_augmentation_shifts_training_images_only():
+    model = km.fast_cnn(augment=0.1)
+    shift = model.get_layer("shift")
+    digit = np.zeros((1, 28, 28, 1), np.float32)
+    digit[0, 10:18, 12:16] = 1.0
+    np.testing.assert_array_equal(np.asarray(shift(digit, training=False)), digit)
+    moved = [np.asarray(shift(digit, training=True)) for _ in range(5)]
+    assert any(not np.array_equal(m, digit) for m in moved), "a training pass shifts the image"
+    assert model.count_params() == km.fast_cnn().count_params(), "augmentation has no weights"
+    with pytest.raises(ValueError, match=r"fast_cnn: augment must be .*\[0, 0.5\].*got 0.8"):
+        km.fast_cnn(augment=0.8)
+
+
+def test_fast_cnn_recipe_and_its_variants_are_run_configs():
+    assert km.FAST_CNN_RECIPE.label() == "fast_cnn h128 drop0.25 adam lr0.003 bs128 4ep cosine"
+    for name, kwargs in km.FAST_CNN_VARIANTS.items():
+        model = km.build(km.FAST_CNN_RECIPE.replace(model=name), (28, 28, 1))
+        assert model.count_params() == km.fast_cnn(**kwargs).count_params(), name
+
+
+def test_fast_cnn_can_put_batch_norm_after_the_relu_as_seed_001_says():
+    model = km.fast_cnn(bn_after_relu=True)
+    names = [layer.name for layer in model.layers]
+    i = names.index("conv1")
+    assert names[i + 1:i + 3] == ["conv1_relu", "conv1_bn"]
+    assert model.get_layer("conv1").use_bias, "BN no longer follows the convolution directly: the bias is back"
+
+
+def test_fast_cnn_batch_norm_follows_the_batch_statistics_within_a_short_run():
+    """Keras' default momentum 0.99 left smoke-mode runs right in training and near chance at test time."""
+    bns = [layer for layer in km.fast_cnn(residual=True).layers if type(layer).__name__ == "BatchNormalization"]
+    assert len(bns) == 5 and all(layer.momentum == km.BN_MOMENTUM == 0.9 for layer in bns)

@@ -201,6 +201,8 @@ TERMS: tuple[Term, ...] = (
     # 09 Keras CNN
     _t("flatten", "展平", "turning a feature-map stack into a vector", 9),
     _t("inductive bias", "归纳偏置", "assumptions built into a model's structure", 9),
+    _t("residual block", "残差块", "layers whose output is added to their input: $y = \\mathrm{ReLU}(x + F(x))$", 9),
+    _t("image augmentation", "图像增广", "training on randomly changed copies of the images (shifts, flips, rotations)", 9),
     # 10 autoencoders and GANs
     _t("generative model", "生成模型", "a model that produces new samples like its training data", 10),
     _t("encoder / decoder", "编码器 / 解码器", "the network that maps an input to its code / the code back to an input", 10),
@@ -382,6 +384,8 @@ MEANINGS_ZH: dict[str, str] = {
     'saving and loading a model': '把架构和权重写入 `.keras` 文件，再读回来',
     'flatten': '把一叠特征图变成一个向量',
     'inductive bias': '内置于模型结构中的假设',
+    'residual block': '输出与输入相加的若干层：$y = \\mathrm{ReLU}(x + F(x))$',
+    'image augmentation': '用随机改动过的图像副本（平移、翻转、旋转）来训练',
     'generative model': '能产生与训练数据相似的新样本的模型',
     'encoder / decoder': '把输入映射为编码的网络 / 把编码映射回输入的网络',
     'code': '自编码器窄层的输出：它为每个输入保留下来的那几个数',
