@@ -41,7 +41,7 @@ CHAPTERS = [
     Chapter("06", "06_convolutional_networks.ipynb", "Convolutional networks", "卷积神经网络", "Padding, stride, feature maps, pooling, im2col, a numpy CNN.", "填充、步幅、特征图、池化、im2col，用 numpy 实现的 CNN。"),
     Chapter("07", "07_tensorflow_basics.ipynb", "TensorFlow basics", "TensorFlow 基础", "Tensors, dtypes, graphs with tf.function, GradientTape.", "张量，数据类型，用 tf.function 构建计算图，GradientTape。"),
     Chapter("08", "08_keras_mnist.ipynb", "Keras on MNIST", "Keras 手写数字识别", "The seed-004 models, a hyperparameter explorer, confusion matrix.", "原笔记 004 的模型，超参数探索，混淆矩阵。"),
-    Chapter("09", "09_keras_cnn.ipynb", "Keras CNN", "Keras 卷积网络", "A compact CNN: filters, feature maps, MLP vs CNN on MNIST and Fashion-MNIST.", "紧凑的 CNN：卷积核、特征图，MLP 与 CNN 在 MNIST 和 Fashion-MNIST 上的对比。"),
+    Chapter("09", "09_keras_cnn.ipynb", "Keras CNN", "Keras 卷积网络", "A compact CNN: filters, feature maps, MLP vs CNN on MNIST and Fashion-MNIST; a CNN in under a minute with batch normalisation, image augmentation and a residual block.", "紧凑的 CNN：卷积核、特征图，MLP 与 CNN 在 MNIST 和 Fashion-MNIST 上的对比；一分钟内训练好的 CNN：批量规范化、图像增广和残差块。"),
     Chapter("10", "10_autoencoders_gans.ipynb", "Autoencoders and GANs", "自编码器与生成对抗网络", "A 2-D latent space you can walk, denoising, a GAN you can watch move by move, a GAN that draws digits.", "可以漫游的二维隐空间，去噪，一步一步观察 GAN 的训练，能画数字的 GAN。"),
     Chapter("11", "11_recurrent_networks.ipynb", "Recurrent networks", "循环神经网络", "A recurrent cell and BPTT in numpy, gradients through time, LSTM and GRU, MNIST read row by row.", "用 numpy 实现循环单元与通过时间反向传播，随时间传播的梯度，LSTM 与 GRU，逐行读取 MNIST。"),
 ]
