@@ -289,6 +289,34 @@ def test_each_hidden_layer_has_its_own_width_set_with_plus_and_minus_neuron():
         playground({"widths": [3]})
 
 
+def test_one_weight_can_be_chosen_and_set_and_training_goes_on_from_it():
+    """TensorFlow Playground: click a weight line and type its value. Here: edit weight, then weight value."""
+    ex = playground({"hidden_layers": 2, "neurons": 4})
+    dd, value = ex.controls["weight"], ex.controls["weight_value"]
+    assert len(dd.options) == 1 + 2 * 4 + 4 * 4 + 4 * 2 and value.disabled, "none chosen: nothing to set"
+    assert ("x₂ → 1.3", "0:1:2") in dd.options and ("2.4 → p1", "2:3:1") in dd.options
+    png = ex.png
+    ex.set(weight="1:0:2")
+    W = ex.state.weights()[1]
+    assert ex.png != png and ex.view.network.weight_marker.get_visible(), "the chosen weight's line is outlined"
+    assert not value.disabled and value.value == pytest.approx(W[0, 2], abs=0.005), "the slider shows its value"
+    png, others = ex.png, W.copy()
+    ex.set(weight_value=-3.0)
+    assert W[0, 2] == -3.0 and ex.png != png and ex.error is None
+    others[0, 2] = -3.0
+    np.testing.assert_array_equal(W, others, err_msg="no other weight moves")
+    _tick(ex)
+    assert W[0, 2] != -3.0 and abs(W[0, 2] + 3.0) < 0.5, "training goes on from the value set"
+    saved = ex.settings()
+    assert saved["weight"] == "1:0:2"
+    twin = playground(saved)
+    assert twin.state.weights()[1][0, 2] == saved["weight_value"], "a saved edit is set on the rebuilt network"
+    ex.set(hidden_layers=1)
+    assert ex.values["weight"] == "none" and value.disabled, "a weight the network no longer has is not offered"
+    with pytest.raises(ValueError, match="weight must be 'none' or 'layer:from:to'"):
+        playground({"weight": "w3"})
+
+
 def test_classes_get_a_legend_and_regression_none(pg):
     for dataset, k in (("circle", None), ("spiral3", 3), ("spiral4", 4), ("blobs5", 5), ("plane", None)):
         pg.set(**{**DEFAULTS, "dataset": dataset})

@@ -462,6 +462,11 @@ ZH: dict[str, str] = {
     "neurons per layer": "每层神经元数",
     "every hidden layer; + neuron and − neuron change one layer": "所有隐藏层；“+ 神经元”和“− 神经元”只改一层",
     "+ neuron": "+ 神经元",
+    "edit weight": "修改权重",
+    "weight value": "权重的值",
+    "choose one weight (its line is outlined), then set it with weight value; TensorFlow Playground: click a weight line":
+        "选一个权重（它的连线会被描出），再用“权重的值”设定它；TensorFlow Playground 中是点击一条权重连线",
+    "the chosen weight; training goes on from it": "所选的权重；训练从这个值继续",
     "− neuron": "− 神经元",
     "one more neuron in the layer of the neuron chosen in large picture": "在“大图显示”所选神经元的那一层加一个神经元",
     "one neuron less in the layer of the neuron chosen in large picture": "在“大图显示”所选神经元的那一层减一个神经元",

@@ -2,7 +2,8 @@
 
 Pick a 2-D data set (classes or regression), the input features, a network shape (every
 hidden layer at once with a slider, or one layer at a time with *+ neuron* / *− neuron*), an
-activation, dropout, an optimiser, a learning rate and L1 / L2, then press play: the
+activation, dropout, an optimiser, a learning rate and L1 / L2 (and, as clicking a weight line
+does in Playground, set any one weight with *edit weight* / *weight value*), then press play: the
 output over the plane, the train/test loss curves and the **network picture** — every
 neuron of every layer as a small heat-map of what it computes over the input plane,
 joined by lines whose colour and thickness show each weight's sign and size — update
@@ -33,6 +34,7 @@ from collections import deque
 
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
@@ -83,7 +85,7 @@ DEFAULTS = dict(dataset="circle", noise=0.1, test_ratio=0.5, batch_size=10,
                 x1=True, x2=True, x1_sq=False, x2_sq=False, x1x2=False, sin_x1=False, sin_x2=False,
                 hidden_layers=2, neurons=4, activation="tanh", dropout=0.0,
                 optimizer="SGD", learning_rate=0.03, regularization="l2", reg_rate=0.0,
-                discretize=False, show_test=True, picture="output")
+                discretize=False, show_test=True, picture="output", weight="none", weight_value=0.0)
 """Every control's starting value (TensorFlow Playground's defaults where it has the control)."""
 SETTINGS = (*DEFAULTS, "widths")
 """Every setting: the controls and ``widths``, the neurons of each hidden layer, input side first, set one
@@ -303,6 +305,11 @@ def check_settings(v: dict) -> None:
         if not ok or len(widths) != v["hidden_layers"]:
             raise ValueError(f"playground: widths must be None or one whole number in [1, {MAX_NEURONS}] per hidden "
                              f"layer (hidden_layers={v['hidden_layers']}), got {widths!r}")
+    if not (v["weight"] == "none" or (isinstance(v["weight"], str) and re.fullmatch(r"\d+:\d+:\d+", v["weight"]))):
+        raise ValueError(f"playground: weight must be 'none' or 'layer:from:to' such as '0:1:2', got {v['weight']!r}")
+    value = v["weight_value"]
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not -5 <= value <= 5:
+        raise ValueError(f"playground: weight_value must be a number in [-5, 5], got {value!r}")
     picture = v["picture"]
     if not (isinstance(picture, str) and (picture == "output" or re.fullmatch(r"\d+:\d+", picture))):
         raise ValueError(f"playground: picture must be 'output' or 'column:neuron' such as '1:0', got {picture!r}")
@@ -362,6 +369,11 @@ class NetworkPicture:
         self.image = PixelImage(ax, np.zeros((2, 2, 4)), origin="upper", interpolation="nearest", zorder=2)
         self.marker = Rectangle((0, 0), 1, 1, fill=False, ec="#222222", lw=2.0, zorder=3)
         ax.add_patch(self.marker)
+        self.weight_marker = Line2D([], [], color="#222222", lw=3.0, solid_capstyle="round", zorder=1.5,
+                                    visible=False)
+        """The weight chosen in *edit weight*, drawn over its line."""
+        ax.add_line(self.weight_marker)
+        self.segments: list = []
         self.labels: list = []
         self.sizes = None
         self.positions: list = []
@@ -391,6 +403,7 @@ class NetworkPicture:
                 for (r1, q1) in self.positions[c + 1]:
                     segments.append([(q0 + T - 0.5, r0 + T / 2 - 0.5), (q1 - 0.5, r1 + T / 2 - 0.5)])
         self.lines.set_segments(segments)
+        self.segments = segments
         self.image.set_data(self.canvas)
         self.image.set_extent((-0.5, Wd - 0.5, H - 0.5, -0.5))
         self.ax.set_aspect("equal")  # square tiles
@@ -433,6 +446,17 @@ class NetworkPicture:
             colors[:, 3] = np.clip(0.3 + 0.5 * np.abs(w), 0.0, 0.9) * (w != 0)
             self.lines.set_color(colors)
             self.lines.set_linewidths(np.clip(0.8 * np.abs(w), 0.0, 2.5))
+
+    def mark_weight(self, weight) -> None:
+        """Draw over the line of ``weight`` = (column, from, to) (None: no weight chosen)."""
+        if weight is None:
+            self.weight_marker.set_visible(False)
+            return
+        c, i, j = weight
+        offset = sum(a * b for a, b in zip(self.sizes[:c], self.sizes[1:c + 1]))
+        (x0, y0), (x1, y1) = self.segments[offset + i * self.sizes[c + 1] + j]
+        self.weight_marker.set_data([x0, x1], [y0, y1])
+        self.weight_marker.set_visible(True)
 
     def mark(self, column: int | None, index: int = 0) -> None:
         """Outline the tile of neuron ``index`` in ``column`` (None: no outline)."""
@@ -487,8 +511,8 @@ class PlaygroundView:
         # Titles and the settings line change only when a control moves: they stay in the background
         # (text is the costliest thing to draw), and a change redraws it (see _set_text).
         # The data points lie over the changing heat-map but never move during training: an overlay.
-        self.blitter = Blitter(fig, [b.image, b.lines, n.lines, n.image, n.marker, self.train_line, self.test_line,
-                                     self.readout],
+        self.blitter = Blitter(fig, [b.image, b.lines, n.lines, n.weight_marker, n.image, n.marker, self.train_line,
+                                     self.test_line, self.readout],
                                overlay=[b.train_points, b.test_points, *self.ax_map.spines.values(), self.banner])
 
     def _set_text(self, artist, text: str) -> None:
@@ -619,6 +643,29 @@ def picture_options(sizes) -> list:
     return opts
 
 
+def weight_options(sizes, names) -> list:
+    """The "edit weight" dropdown's options: ("none", "none"), then (label, "column:from:to") per weight."""
+    def short(c, i):
+        return names[c][i + 1] or f"{c}.{i + 1}"  # a hidden neuron: layer.neuron
+
+    opts = [("none", "none")]
+    for c in range(len(sizes) - 1):
+        for i in range(sizes[c]):
+            for j in range(sizes[c + 1]):
+                opts.append((f"{short(c, i)} → {short(c + 1, j)}", f"{c}:{i}:{j}"))
+    return opts
+
+
+def weight_position(weight: str, sizes):
+    """(column, from, to) of ``weight``, or None for "none" or a weight the network no longer has."""
+    if weight == "none":
+        return None
+    c, i, j = (int(p) for p in weight.split(":"))
+    if c >= len(sizes) - 1 or i >= sizes[c] or j >= sizes[c + 1]:
+        return None
+    return c, i, j
+
+
 def picture_position(picture: str, sizes) -> tuple:
     """(column, index) of the neuron ``picture`` names, or (None, 0) for the output."""
     if picture == "output":
@@ -669,8 +716,18 @@ class Playground(BlitExplorer):
             "discretize": checkbox("discretize output", values["discretize"]),
             "show_test": checkbox("show test data", values["show_test"]),
             "picture": dropdown("large picture", [("output (the network)", "output")], "output"),
+            "weight": dropdown("edit weight", [("none", "none")], "none",
+                               help="choose one weight (its line is outlined), then set it with weight value; "
+                                    "TensorFlow Playground: click a weight line"),
+            "weight_value": slider("weight value", -5.0, 5.0, 0.01, values["weight_value"],
+                                   help="the chosen weight; training goes on from it"),
         }
         self._wanted_picture = values["picture"]
+        self._wanted_weight = values["weight"]
+        self._weight_seen = ("none", None)
+        """(weight, value) last shown or set: a slider value that differs was moved by the learner."""
+        self._apply_saved_weight = values["weight"] != "none"
+        """Rebuilding from settings with a chosen weight: its value is set on the new network."""
         buttons = {
             "step": (button("step", "step-forward"), self._step),
             "reset": (button("reset", "refresh"), self._reset),
@@ -695,6 +752,39 @@ class Playground(BlitExplorer):
         return {**self.values, "widths": widths, "seed": self.state.seed, "weights_seed": self.state.weights_seed}
 
     # -- actions (each runs inside Explorer's guard, then the figure is re-rendered) --------------
+    def _sizes(self) -> list:
+        return [len(self.state.net.layers[0].features), *self.state.arch["widths"], self.state.outputs]
+
+    def _edit_weight(self, restarted: bool) -> None:
+        """Offer the network's weights in "edit weight"; set the chosen one when its slider moved, else show it."""
+        sizes = self._sizes()
+        dd, slider_ = self.controls["weight"], self.controls["weight_value"]
+        options = weight_options(sizes, self.view._names(self.state))
+        values = [v for _, v in options]
+        with self._hold():
+            if [o[1] for o in dd.options] != values:
+                dd.options = [(tr(label), value) for label, value in options]
+            wanted, self._wanted_weight = self._wanted_weight, None
+            if wanted in values:
+                dd.value = wanted
+            elif dd.value not in values:
+                dd.value = "none"
+        weight = weight_position(dd.value, sizes)
+        slider_.disabled = weight is None
+        if weight is None:
+            self._weight_seen = ("none", None)
+            return
+        c, i, j = weight
+        W = self.state.weights()[c]
+        saved, self._apply_saved_weight = self._apply_saved_weight, False
+        moved = not restarted and self._weight_seen[0] == dd.value and slider_.value != self._weight_seen[1]
+        if saved or moved:
+            W[i, j] = float(slider_.value)  # the learner set the weight; training goes on from it
+        elif not self.play.playing:  # show the chosen weight's current value (not on every Play frame)
+            with self._hold():
+                slider_.value = float(np.clip(W[i, j], -5.0, 5.0))
+        self._weight_seen = (dd.value, float(slider_.value))
+
     def _configure(self, values) -> bool:
         values = dict(values)
         picture = values.pop("picture")
@@ -706,11 +796,12 @@ class Playground(BlitExplorer):
             self._widths = (self._widths + (values["neurons"],) * n)[:n] if n else None
         restarted = self.state.configure(**values, widths=self._widths)
         self._sync_controls(picture)
+        self._edit_weight(restarted)
         return restarted
 
     def _sync_controls(self, picture):
         """The "large picture" options follow the architecture; controls that do nothing now are disabled."""
-        sizes = [len(self.state.net.layers[0].features), *self.state.arch["widths"], self.state.outputs]
+        sizes = self._sizes()
         dd = self.controls["picture"]
         options = picture_options(sizes)
         wanted = self._wanted_picture or picture
@@ -736,6 +827,7 @@ class Playground(BlitExplorer):
     def _draw(self):
         v = self.values
         self.view.draw(self.state, v["picture"], v["discretize"], v["show_test"])
+        self.view.network.mark_weight(weight_position(v["weight"], self._sizes()))
 
     def _update(self, **values):
         restarted = self._configure(values)
