@@ -21,13 +21,14 @@ INDEX := $(if $(filter zh,$(EDITION)),notebooks/zh/00_index.ipynb,notebooks/00_i
 # Jupyter refuses to run as root without this flag (containers, CI runners).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test unit notebooks bench book book-check lock clean
+.PHONY: help install lab test unit notebooks bench sweeps book book-check lock clean
 
 help:
 	@echo "make lab     install into $(VENV) (first time only) and open JupyterLab on the index"
 	@echo "             (make lab EDITION=zh: the Chinese edition, notebooks/zh/)"
 	@echo "make test    install, then run every test: unit tests and every notebook (smoke mode)"
 	@echo "make bench   run the benchmarks and write benchmarks/results/"
+	@echo "make sweeps  train chapter 08's default sweeps in full mode into data/sweeps.json (about 9 min)"
 	@echo "make book    the static HTML book of every chapter, both editions, executed in full mode"
 	@echo "             (make book SMOKE=1: smoke mode, quick); output in build/book/<mode>/html"
 	@echo "make lock    re-resolve the newest allowed versions into requirements.lock"
@@ -61,6 +62,10 @@ notebooks: install
 # make bench BENCH_ARGS=--full also times every notebook in full mode (slow: real training).
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# The hyperparameter explorer's default sweeps, trained once and shipped (data/sweeps.json).
+sweeps: install
+	$(BIN)/python -m benchmarks.sweeps
 	$(BIN)/python -m benchmarks.readme
 
 # The static book (Sphinx + myst-nb, configured in notebooks/_book/conf.py). Full mode unless

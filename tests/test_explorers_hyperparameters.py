@@ -171,3 +171,63 @@ def test_a_run_interrupted_mid_training_stores_nothing(tiny, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         hyper.cached_run(RunConfig(epochs=2), tiny, cache=cache, progress=interrupt)
     assert cache.entries() == [] and list(tmp_path.iterdir()) == []
+
+
+# -- the shipped sweeps (data/sweeps.json, ``make sweeps``) ---------------------------------------------
+RECALL_TOLERANCE = 0.005
+"""A shipped run's final accuracy may differ from a fresh run of the same description by this much
+(the same seed on the same versions gives the same run here; the margin covers other CPUs' arithmetic)."""
+
+
+def test_the_shipped_sweeps_file_says_how_where_and_with_which_versions_and_holds_every_default_sweep():
+    from dlnotes.runcache import SHIPPED_RUNS, library_versions, read_shipped
+
+    shipped = read_shipped(SHIPPED_RUNS)  # the schema: format, how, where, made, versions, checked runs
+    assert "make sweeps" in shipped["how"] and shipped["where"] and shipped["made"]
+    assert shipped["versions"] == library_versions(), (
+        "data/sweeps.json was made with other library versions than the ones installed: run `make sweeps`")
+    settings = {RunConfig(**{k: v for k, v in run["description"]["settings"].items()}).label()
+                for run in shipped["runs"]}
+    assert settings == {c.label() for c in hyper.shipped_sweep_configs()}
+    for run in shipped["runs"]:
+        d = run["description"]
+        assert d["seed"] == 0 and d["data"]["name"] == "mnist", d["data"]
+        assert (d["data"]["train"], d["data"]["val"], d["data"]["test"]) == (50000, 5000, 10000), d["data"]
+        assert len(run["result"]["history"]["loss"]) == d["settings"]["epochs"] or not all(
+            np.isfinite(run["result"]["history"]["loss"])), "every epoch, unless the run diverged"
+
+
+def test_a_shipped_run_is_recalled_at_once_and_equals_a_fresh_run(tiny, tmp_path):
+    """Smoke size: the same path as ``make sweeps`` (the explorer's sweep into a cache, then write_shipped)."""
+    from dlnotes.runcache import read_shipped, write_shipped
+
+    made = RunCache(tmp_path / "made", shipped=None)
+    maker = hyper.HyperExplorer(tiny, cache=made, max_epochs=2, epochs=1)
+    maker.sweep("dropout", optimizer="adam", lr=1e-3, dropout=0.0, hidden=32, batch_size=64, epochs=1)
+    shipped_file = tmp_path / "sweeps.json"
+    write_shipped(shipped_file, made, how="make sweeps (test)", where="here")
+    assert len(read_shipped(shipped_file)["runs"]) == len(hyper.SWEEP_GRIDS["dropout"])
+
+    fresh_machine = RunCache(tmp_path / "empty", shipped=shipped_file)  # a learner's first visit
+    learner = hyper.HyperExplorer(tiny, cache=fresh_machine, max_epochs=2, epochs=1)
+    learner.set(optimizer="adam", lr=1e-3, dropout=0.4, hidden=32, batch_size=64, epochs=1)
+    assert learner.error is None and learner.last is not None and learner.last["recalled"], learner.status
+    recalled = learner.last["result"]
+    assert fresh_machine.entries() == [], "recalled from the shipped file: nothing trained, nothing stored"
+
+    fresh, was_recalled = hyper.cached_run(learner.last["config"], tiny, cache=RunCache(tmp_path / "again", shipped=None))
+    assert not was_recalled
+    assert abs(fresh["test_accuracy"] - recalled["test_accuracy"]) <= RECALL_TOLERANCE
+    assert abs(fresh["history"]["val_accuracy"][-1] - recalled["history"]["val_accuracy"][-1]) <= RECALL_TOLERANCE
+
+
+def test_only_the_default_cache_recalls_the_shipped_runs(tmp_path, monkeypatch):
+    from dlnotes import runcache
+
+    monkeypatch.setenv(runcache.CACHE_ENV, str(tmp_path / "c"))
+    assert RunCache().shipped == runcache.SHIPPED_RUNS
+    assert RunCache(tmp_path / "mine").shipped is None, "a folder of one's own (tests) holds only its own runs"
+    broken = tmp_path / "broken.json"
+    broken.write_text("{}")
+    with pytest.warns(runcache.RunCacheWarning, match="ignoring the shipped runs"):
+        assert RunCache(tmp_path / "x", shipped=broken).get({"a": 1}, data={}, seed=0) is None

@@ -28,6 +28,13 @@ see either the old or the new entry.
 
 The folder is ``$DLNOTES_CACHE`` when set, else the repository's ``data/cache/``
 (git-ignored); ``print(RunCache().summary())`` says where it is and what it holds.
+
+**Shipped runs.** ``data/sweeps.json`` (committed; ``make sweeps`` writes it in full mode)
+holds the hyperparameter explorer's default sweeps, trained once with the locked library
+versions. The default cache falls back on them: a run missing from the folder is recalled
+from that file when its full description (settings, data, seed, versions) matches, so
+*Sweep* and *Train* answer at once for those settings on a fresh machine. The file says
+how, where and with which versions it was made (:func:`write_shipped`).
 """
 
 from __future__ import annotations
@@ -43,12 +50,15 @@ from typing import Callable
 
 from dlnotes.language import tr
 
-__all__ = ["CACHE_ENV", "RunCache", "RunCacheWarning", "check_result", "default_cache_dir", "library_versions",
-           "make_key"]
+__all__ = ["CACHE_ENV", "SHIPPED_RUNS", "RunCache", "RunCacheWarning", "check_result", "default_cache_dir",
+           "library_versions", "make_key", "read_shipped", "write_shipped"]
 
 CACHE_ENV = "DLNOTES_CACHE"
 """Environment variable naming the cache folder (default: the repository's data/cache/)."""
 REPO_CACHE = Path(__file__).resolve().parents[2] / "data" / "cache"
+SHIPPED_RUNS = Path(__file__).resolve().parents[2] / "data" / "sweeps.json"
+"""Runs shipped with the course (``make sweeps``), recalled by the default cache when its folder lacks them."""
+_DEFAULT = object()
 FORMAT = 1
 MAX_BYTES = 50 * 2**20
 """Default size limit of the cache folder: 50 MiB, some 20,000 runs of 20 epochs."""
@@ -150,9 +160,15 @@ class RunCache:
     ``max_bytes`` bounds the folder's size (least recently used entries go first).
     """
 
-    def __init__(self, directory=None, *, versions: dict | None = None, max_bytes: int = MAX_BYTES):
+    def __init__(self, directory=None, *, versions: dict | None = None, max_bytes: int = MAX_BYTES,
+                 shipped=_DEFAULT):
         self.directory = Path(directory).expanduser() if directory is not None else default_cache_dir()
         self._versions = versions
+        if shipped is _DEFAULT:  # the default cache recalls the shipped runs; a folder of one's own does not
+            shipped = SHIPPED_RUNS if directory is None else None
+        self.shipped = Path(shipped) if shipped is not None else None
+        """A file of runs (:func:`write_shipped`) recalled when the folder lacks them; None: none."""
+        self._shipped_runs: dict | None = None
         if not (isinstance(max_bytes, int) and max_bytes > 0):
             raise ValueError(f"max_bytes must be a positive number of bytes, got {max_bytes!r}")
         self.max_bytes = max_bytes
@@ -190,10 +206,8 @@ class RunCache:
         path = self.path(make_key(description))
         try:
             text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (NotADirectoryError, IsADirectoryError):  # a file where the folder should be, or vice versa
-            return None
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):  # not here (or no folder): shipped?
+            return self._shipped_result(description)
         except (OSError, UnicodeDecodeError) as exc:
             self._set_aside(path, f"it cannot be read ({exc})")
             return None
@@ -212,6 +226,20 @@ class RunCache:
         except OSError:
             pass
         return entry["result"]
+
+    def _shipped_result(self, description: dict) -> dict | None:
+        if self.shipped is None:
+            return None
+        if self._shipped_runs is None:
+            try:
+                self._shipped_runs = {make_key(e["description"]): e["result"] for e in read_shipped(self.shipped)["runs"]}
+            except FileNotFoundError:
+                self._shipped_runs = {}
+            except (OSError, ValueError) as exc:
+                _warn(f"ignoring the shipped runs in {self.shipped}: {exc}")
+                self._shipped_runs = {}
+        result = self._shipped_runs.get(make_key(description))
+        return json.loads(json.dumps(result)) if result is not None else None  # a copy: callers may change it
 
     def _set_aside(self, path: Path, why: str) -> None:
         bad = path.with_suffix(BAD)
@@ -351,6 +379,41 @@ class RunCache:
         elif self.directory.is_dir() and not os.access(self.directory, os.W_OK):
             line += "; the folder is read-only, so new runs cannot be kept"
         return tr(line)
+
+
+def write_shipped(path, cache: RunCache, *, how: str, where: str) -> dict:
+    """Write every entry of ``cache`` to the shipped-runs file ``path``; returns what was written.
+
+    The file records ``how`` (the command), ``where`` (the machine), when, and the library versions.
+    """
+    import datetime as _dt
+
+    runs = []
+    for entry_path in sorted(cache.entries(), key=lambda p: p.name):
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        check_result(entry["result"])
+        runs.append({"description": entry["description"], "result": entry["result"]})
+    payload = {"format": FORMAT, "how": how, "where": where,
+               "made": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+               "versions": cache.versions, "runs": runs}
+    Path(path).write_text(json.dumps(payload, indent=None, separators=(",", ":"), allow_nan=True) + "\n",
+                          encoding="utf-8")
+    return payload
+
+
+def read_shipped(path) -> dict:
+    """The shipped-runs file at ``path``, checked: ValueError says what is wrong with it."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("runs"), list):
+        raise ValueError("it is not a shipped-runs file of this format (format, how, where, made, versions, runs)")
+    for key in ("how", "where", "made", "versions"):
+        if key not in data:
+            raise ValueError(f"it does not say {key!r}")
+    for run in data["runs"]:
+        if not isinstance(run, dict) or run.get("description", {}).get("versions") != data["versions"]:
+            raise ValueError("a run was made with other library versions than the file says")
+        check_result(run["result"])
+    return data
 
 
 def _bytes(n: int) -> str:

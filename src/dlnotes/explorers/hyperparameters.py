@@ -35,7 +35,7 @@ from dlnotes.language import tr
 from dlnotes.runcache import RunCache, RunCacheWarning
 from dlnotes.style import GREY, PALETTE, log_axis
 
-__all__ = ["HyperExplorer", "SWEEP_GRIDS", "cached_run", "default_data", "estimate_seconds", "hyper_explorer",
+__all__ = ["HyperExplorer", "SWEEP_BASE", "SWEEP_GRIDS", "SWEEP_OPTIMIZERS", "cached_run", "shipped_sweep_configs", "default_data", "estimate_seconds", "hyper_explorer",
            "progress_callback"]
 
 SWEEP_GRIDS = {
@@ -46,6 +46,26 @@ SWEEP_GRIDS = {
     "epochs": [1, 2, 5, 10, 20],
 }
 """Values a sweep trains, per hyperparameter (epochs: one run, read off its curve)."""
+SWEEP_BASE = dict(lr=1e-3, dropout=0.0, hidden=128, batch_size=128, epochs=5)
+"""The explorer's starting setting (full mode): the centre of the sweeps shipped in ``data/sweeps.json``."""
+SWEEP_OPTIMIZERS = ("adam", "rmsprop", "sgd")
+"""The optimisers chapter 08 compares: each gets the default sweeps around :data:`SWEEP_BASE` (``make sweeps``)."""
+
+
+def shipped_sweep_configs(max_epochs: int = 20) -> list[RunConfig]:
+    """Every run the default sweeps train (what ``make sweeps`` ships): for each optimiser in
+    :data:`SWEEP_OPTIMIZERS`, each grid of :data:`SWEEP_GRIDS` around :data:`SWEEP_BASE` (the epochs sweep
+    is one run of the longest length); no run twice."""
+    out = []
+    for optimizer in SWEEP_OPTIMIZERS:
+        base = RunConfig(model="mlp", optimizer=optimizer, **SWEEP_BASE)
+        for param, grid in SWEEP_GRIDS.items():
+            grid = [v for v in grid if param != "epochs" or v <= max_epochs]
+            configs = [base.replace(epochs=max(grid))] if param == "epochs" else [base.replace(**{param: v}) for v in grid]
+            out += [c for c in configs if c not in out]
+    return out
+
+
 LOG_AXES = {"lr", "batch_size", "hidden"}
 COLORS = PALETTE[:6]
 """One colour per overlaid run, newest first."""
