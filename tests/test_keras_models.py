@@ -235,3 +235,11 @@ def test_fast_cnn_batch_norm_follows_the_batch_statistics_within_a_short_run():
     """Keras' default momentum 0.99 left smoke-mode runs right in training and near chance at test time."""
     bns = [layer for layer in km.fast_cnn(residual=True).layers if type(layer).__name__ == "BatchNormalization"]
     assert len(bns) == 5 and all(layer.momentum == km.BN_MOMENTUM == 0.9 for layer in bns)
+
+
+def test_prepared_data_keeps_its_name_so_runs_on_different_data_never_share_a_cache_key():
+    rng = np.random.default_rng(0)
+    pair = (rng.integers(0, 255, (30, 28, 28), dtype=np.uint8), rng.integers(0, 10, 30))
+    assert km.prepare(pair, pair, n_val=5).describe()["name"] == "mnist"
+    fashion = km.prepare(pair, pair, n_val=5, name="fashion_mnist").describe()
+    assert fashion["name"] == "fashion_mnist", "MNIST and Fashion-MNIST runs of one setting must not be confused"

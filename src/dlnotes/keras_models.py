@@ -198,9 +198,9 @@ def prepare(train, test, *, n_train=None, n_val=5000, n_test=None, flatten=True,
     ``n_train`` (default: all the rest) and ``n_test`` (default: all) take subsets.
     """
     where = "prepare"
-    for name, pair in (("train", train), ("test", test)):
+    for which, pair in (("train", train), ("test", test)):  # not `name`: that is the data set's name
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-            raise TypeError(f"{where}: {name} must be an (images, labels) pair as load_mnist returns, "
+            raise TypeError(f"{where}: {which} must be an (images, labels) pair as load_mnist returns, "
                             f"got {checks.describe(pair)}")
     (x_tr, y_tr), (x_te, y_te) = train, test
     checks.same_length(where, train_images=x_tr, train_labels=y_tr)
