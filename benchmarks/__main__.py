@@ -29,6 +29,7 @@ import json
 import os
 import pkgutil
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -199,7 +200,7 @@ def notebook_text(nb) -> str:
                 texts.append(f"{out.get('ename')}: {out.get('evalue')}\n")
         if texts:
             parts.append(f"--- cell {i} ---\n" + "".join(texts).rstrip() + "\n")
-    return "\n".join(parts)
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(parts))  # no terminal colours (Keras' summary)
 
 
 def run_notebook(path: Path, *, smoke: bool, timeout: int) -> dict:
