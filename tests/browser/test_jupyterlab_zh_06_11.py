@@ -1,10 +1,11 @@
 """The Chinese edition, chapters 06-11, in the browser: see test_jupyterlab_zh_00_05.py.
 
-Chapters 06, 08 and 10 are left out here: running them in the browser trains networks for
-30-70 s each, and what this module would add — the Chinese page and labels — is checked without
-a browser for every explorer of theirs (tests/test_language.py: every control, title and status
-in Chinese, no missing glyph, no text cut off), while nbval runs both editions of them in full
-and the English browser run drives their explorers. That keeps ``make test`` within its budget.
+Chapters 06, 08 and 10 are left out here (as chapter 05 is in test_jupyterlab_zh_00_05.py):
+their explorers train networks, and running them in the browser takes 30-70 s each. What this
+module would add — the Chinese page and labels — is checked without a browser for every explorer
+of theirs (tests/test_language.py: every control, title and status in Chinese, no missing glyph,
+no text cut off), while nbval runs both editions of them in full and the English browser run
+drives their explorers. That keeps ``make test`` within its budget.
 """
 
 from __future__ import annotations

@@ -567,10 +567,10 @@ class Explorer:
                     play.interval = CLOCKED_TICK_MS
                     loop.call_soon_threadsafe(clocked, loop, clock["run"])
                 return
-            clock["on"], clock["run"] = False, clock["run"] + 1
-            if not change["new"] and not self.closed and play.interval != ticking_ms:
+            clock["on"], clock["run"] = False, clock["run"] + 1  # paused: a frame still scheduled ends
+            if not self.closed and play.interval != ticking_ms:
                 play.interval = ticking_ms
-            if not change["new"] and not self.closed and self.figure.dpi != DPI:  # paused: the crisp frame
+            if not self.closed and self.figure.dpi != DPI:  # the crisp frame
                 self.figure.set_dpi(DPI)
                 self._guarded(lambda **_: Reply(self.status, self.notice, dict(self.inactive)), progress=False)
 
