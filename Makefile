@@ -84,11 +84,14 @@ book: $(BOOK_STAMP)
 	DLNOTES_SMOKE=$(BOOK_SMOKE) $(BIN)/python -m sphinx -b html -q \
 		-c notebooks/_book -d $(BOOK_DIR)/.doctrees notebooks $(BOOK_DIR)/html
 	$(BIN)/python notebooks/_book/check.py $(BOOK_DIR)/html
+	DLNOTES_BOOK_HTML=$(BOOK_DIR)/html $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_book_pages.py
 	@echo "The book: $(BOOK_DIR)/html/00_index.html"
 
-# Check a built book again (images, internal links, math) without building it.
+# Check a built book again without building it: every page's files (images, internal links, math),
+# then every page in Chromium (images shown, math typeset, explorer pictures, search; screenshots).
 book-check:
 	$(PYTHON) notebooks/_book/check.py $(BOOK_DIR)/html
+	DLNOTES_BOOK_HTML=$(BOOK_DIR)/html $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_book_pages.py
 
 # Refresh the lock: resolve the newest versions pyproject.toml allows in a scratch venv.
 lock:
