@@ -3,17 +3,19 @@
 Chapter 09's fast CNN (``km.FAST_CNN_RECIPE``: batch normalisation, 4 epochs) is timed against
 keras-io's compact CNN (``km.CNN_RECIPE``, 15 epochs), and ``ablation`` trains the fast CNN
 without batch normalisation, with data augmentation and with a residual block, on MNIST and
-Fashion-MNIST (``python benchmarks/bench_keras.py --only fast_cnn,ablation``).
+Fashion-MNIST (``python -m benchmarks.bench_keras --only fast_cnn,ablation``).
 
 Full mode (``run(full=True)``) trains on all 55,000 training images and reports test accuracy
 on the 10,000 test images, seconds per epoch and in total, and for the CNN the ratio of its
-wall time to a compute lower bound (about 14.3 MFLOP per training image for the forward and
-backward pass of that convnet, divided by this machine's measured float32 matrix-multiply
-speed). The seed's own MLP setting (Adam, batch 128, 20 epochs, dropout 0.3) is timed beside
+wall time to a compute lower bound: the training FLOP per image (:func:`training_flop_per_sample`,
+three passes of each Conv2D and Dense layer's multiply-adds: 14.6 MFLOP for keras-io's convnet,
+6.7 MFLOP for the fast CNN) times the images, divided by this machine's measured float32
+matrix-multiply speed. The seed's own MLP setting (Adam, batch 128, 20 epochs, dropout 0.3) is timed beside
 the fast MLP recipe for comparison. Smoke mode trains each recipe briefly on a subset.
 
-    python benchmarks/bench_keras.py          # full
-    DLNOTES_SMOKE=1 python benchmarks/bench_keras.py
+    python -m benchmarks.bench_keras                    # full
+    python -m benchmarks.bench_keras --record           # ... and results/keras.md (committed)
+    DLNOTES_SMOKE=1 python -m benchmarks.bench_keras
 """
 
 from __future__ import annotations
@@ -26,8 +28,6 @@ from pathlib import Path
 
 import numpy as np
 
-CNN_FLOP_PER_SAMPLE = 14.3e6
-"""Forward + backward multiply-adds ×2 of the compact CNN per training image (≈ 3 × 4.8 MFLOP forward)."""
 NOMINAL_GFLOPS = 135.0
 """This machine's float32 BLAS speed when it is not shared (120–150 GFLOP/s); used for a second ratio."""
 MLP_FLOP_PER_SAMPLE = 6 * (784 * 128 + 128 * 128 + 128 * 10)
@@ -107,7 +107,7 @@ def run(full: bool, only=None) -> dict:
     }
     fast_flop = training_flop_per_sample(km.fast_cnn())
     runs = [("fast_cnn", km.FAST_CNN_RECIPE, images, fast_flop),
-            ("cnn", km.CNN_RECIPE, images, CNN_FLOP_PER_SAMPLE), ("mlp", km.MLP_RECIPE, flat, MLP_FLOP_PER_SAMPLE)]
+            ("cnn", km.CNN_RECIPE, images, training_flop_per_sample(km.cnn())), ("mlp", km.MLP_RECIPE, flat, MLP_FLOP_PER_SAMPLE)]
     if full:
         seed_mlp = km.SEED_TABLE[-1][1]  # Adam, dropout 0.3, batch 128, 20 epochs, constant rate
         runs.append(("mlp_seed_setting", seed_mlp, flat, MLP_FLOP_PER_SAMPLE))
@@ -152,29 +152,31 @@ def record(results: dict) -> str:
     import datetime as _dt
     import platform
 
-    def row(name, label):
-        r = results[name]
-        return (f"| {label} | `{r['label']}` | {r['test_accuracy']:.2%} | {r['params']:,} | {r['train_seconds']:.1f} | "
-                f"{np.median(r['seconds_per_epoch']):.1f} | {r['compute_lower_bound_seconds']:.1f} | "
-                f"{r['ratio_to_lower_bound']:.1f}× |")
+    from benchmarks.__main__ import _table
 
-    head = ("| model | recipe | test accuracy | parameters | training s | s / epoch (median) | compute lower bound s "
-            "| wall / bound |\n|---|---|---|---|---|---|---|---|")
+    def table(rows):
+        return _table(["model", "recipe", "test accuracy", "parameters", "training s", "s / epoch (median)",
+                       "compute lower bound s", "wall / bound"],
+                      [[label, f"`{r['label']}`", f"{r['test_accuracy']:.2%}", f"{r['params']:,}",
+                        f"{r['train_seconds']:.1f}", f"{np.median(r['seconds_per_epoch']):.1f}",
+                        f"{r['compute_lower_bound_seconds']:.1f}", f"{r['ratio_to_lower_bound']:.1f}×"]
+                       for label, r in rows])
     lines = [f"# Chapter 09 — recorded Keras runs ({results['mode']} mode)", "",
-             f"`python benchmarks/bench_keras.py --record` on {_dt.date.today().isoformat()}: {platform.machine()}, "
+             f"`python -m benchmarks.bench_keras --record` on {_dt.date.today().isoformat()}: {platform.machine()}, "
              f"{results['cpu_count']} cores, TensorFlow {results['versions']['tensorflow']}, Keras "
              f"{results['versions']['keras']}; float32 matrix multiply {results['blas_gflops']:.0f} GFLOP/s (the "
              f"compute lower bound is the training FLOP divided by it); {results['n_train']:,} training images, "
              f"{results['n_test']:,} test images, seed 0.", ""]
     if "fast_cnn" in results and "cnn" in results:
-        lines += ["## The fast CNN against keras-io's compact CNN (MNIST)", "", head,
-                  row("fast_cnn", "fast CNN (batch normalisation)"), row("cnn", "keras-io compact CNN"), ""]
+        lines += ["## The fast CNN against keras-io's compact CNN (MNIST)", "",
+                  *table([("fast CNN (batch normalisation)", results["fast_cnn"]),
+                          ("keras-io compact CNN", results["cnn"])]), ""]
     for data, title in (("mnist", "MNIST"), ("fashion_mnist", "Fashion-MNIST")):
         names = [n for n in ABLATION_NAMES if f"ablation/{data}/{n}" in results]
         if names:
             epochs = len(results[f"ablation/{data}/{names[0]}"]["seconds_per_epoch"])
-            lines += [f"## What each ingredient does: {title}, {epochs} epochs each", "", head,
-                      *[row(f"ablation/{data}/{n}", ABLATION_NAMES[n]) for n in names], ""]
+            lines += [f"## What each ingredient does: {title}, {epochs} epochs each", "",
+                      *table([(ABLATION_NAMES[n], results[f"ablation/{data}/{n}"]) for n in names]), ""]
     lines.append(f"Load average at the end: {results.get('load_average_1min_after', float('nan')):.1f} (above 2 means "
                  "other work slowed the times down).")
     return "\n".join(lines) + "\n"

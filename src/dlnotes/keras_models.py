@@ -463,7 +463,7 @@ CNN_RECIPE = RunConfig(model="cnn", dropout=0.5, optimizer="adam", lr=2e-3, batc
 FAST_CNN_RECIPE = RunConfig(model="fast_cnn", hidden=128, dropout=0.25, optimizer="adam", lr=3e-3, batch_size=128,
                             epochs=4, schedule="cosine")
 """Chapter 09's fast CNN (:func:`fast_cnn`, batch normalisation): ≥ 99.2 % on MNIST in under a minute of
-training on a 2-core laptop-class CPU (see benchmarks/bench_keras.py)."""
+training on a 2-core laptop-class CPU (see benchmarks/results/keras.md)."""
 LSTM_RECIPE = RunConfig(model="lstm", hidden=128, optimizer="adam", lr=2e-3, batch_size=128, epochs=3,
                         schedule="cosine", clipnorm=1.0)
 """Chapter 11: an LSTM(128) reading MNIST row by row, 3 epochs (≥ 97 % test accuracy; see benchmarks/bench_rnn.py)."""
