@@ -32,6 +32,17 @@ check = _load("check")
 
 
 # --- the configuration ----------------------------------------------------------------------------
+def test_search_terms_split_chinese_into_pairs_of_characters_and_keep_latin_words():
+    page = conf.search_terms("用梯度下降 (gradient descent) 训练一层")
+    assert {"gradient", "descent", "梯度", "度下", "下降", "层"} <= set(page)
+    assert "用梯度下降" not in page, "a run of Chinese characters is not one search word"
+    for query in ("梯度下降", "梯度", "层", "训练一层", "gradient"):
+        terms = conf.search_terms(query, query=True)
+        assert terms and set(terms) <= set(page), f"{query!r} splits to {terms}, not all on the page"
+    assert conf.search_terms("梯度下降", query=True) == ["梯度", "度下", "下降"], "a query is its pairs only"
+    assert "splitQuery" in conf.SPLIT_QUERY_JS, "the search page splits a query by the same rule"
+
+
 @pytest.mark.parametrize("edition, folder", [("en", "notebooks"), ("zh", "notebooks/zh")])
 def test_the_navigation_lists_every_chapter_of_both_editions(edition, folder):
     files = sorted(p.stem for p in (REPO / folder).glob("*.ipynb"))

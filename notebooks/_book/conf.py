@@ -159,7 +159,66 @@ def _fresh_cache() -> None:
     stamp.write_text(digest)
 
 
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKENS = re.compile(rf"[{_CJK}]+|(?:(?![{_CJK}])\w)+")
+
+
+def search_terms(text: str, *, query: bool = False) -> list[str]:
+    """The search terms of a text in either edition: its Latin words, and each run of Chinese
+    characters as its overlapping pairs of characters (``梯度下降`` → 梯度, 度下, 下降).
+
+    Chinese has no spaces between words, so a whole run is not a word a reader would type. The
+    page index also holds every single character, so a one-character query (层) finds its pages;
+    a query's pairs must all be on a page for it to match. The search page splits a query the same
+    way (:data:`SPLIT_QUERY_JS`), so what a reader types and what the index holds agree.
+    """
+    terms = []
+    for token in _TOKENS.findall(text):
+        if re.match(rf"[{_CJK}]", token):
+            pairs = [token[i:i + 2] for i in range(len(token) - 1)]
+            terms += pairs if query and pairs else list(dict.fromkeys(pairs + list(token)))
+        else:
+            terms.append(token)
+    return terms
+
+
+SPLIT_QUERY_JS = r"""
+var splitQuery = (query) => {
+  const terms = [];
+  for (const token of query.match(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\p{P}\p{S}]+/gu) || []) {
+    if (/^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u.test(token)) {
+      if (token.length === 1) terms.push(token);
+      for (let i = 0; i + 1 < token.length; i++) terms.push(token.slice(i, i + 2));
+    } else {
+      terms.push(...token.split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu).filter((t) => t));
+    }
+  }
+  return terms;
+};
+"""
+"""The search page's query splitter, the same rule as :func:`search_terms` (Sphinx loads it in
+``language_data.js``)."""
+
+
+def bilingual_search_language():
+    """Sphinx's English search with :func:`search_terms` as its splitter, for a book in two editions.
+
+    Sphinx's own Chinese search needs a word-segmentation dictionary and, in Sphinx 9, breaks on
+    the search page ("ChineseStemmer is not defined"); English stemming and stop words stay.
+    """
+    from sphinx.search.en import SearchEnglish
+
+    class SearchBilingual(SearchEnglish):
+        js_splitter_code = SPLIT_QUERY_JS
+
+        def split(self, input: str) -> list[str]:
+            return search_terms(input)
+
+    return SearchBilingual
+
+
 def setup(app):
+    app.add_search_language(bilingual_search_language())
     app.connect("source-read", add_navigation)
     app.connect("html-page-context", link_pages)
     # A changed package changes every chapter's output: Sphinx re-reads every page.
@@ -179,7 +238,7 @@ extensions = ["myst_nb", "sphinx-mathjax-offline"]
 exclude_patterns = ["_book", "**/.ipynb_checkpoints", "conftest.py"]
 html_theme = "sphinx_book_theme"
 html_title = "dlnotes"
-html_search_language = "en"  # Sphinx 9's "zh" search breaks in the browser (ChineseStemmer is not defined); runs of Chinese are indexed as words
+html_search_language = "en"  # English stemming, Chinese split into pairs of characters (see search_terms)
 html_copy_source = True  # the download button offers each chapter's notebook (as committed: no outputs)
 html_show_sourcelink = False
 # MathJax also typesets $...$ in HTML outputs (the glossary's notation table), as JupyterLab does.
