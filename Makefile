@@ -28,7 +28,7 @@ help:
 	@echo "             (make lab EDITION=zh: the Chinese edition, notebooks/zh/)"
 	@echo "make test    install, then run every test: unit tests and every notebook (smoke mode)"
 	@echo "make bench   run the benchmarks and write benchmarks/results/"
-	@echo "make sweeps  train chapter 08's default sweeps in full mode into data/sweeps.json (about 9 min)"
+	@echo "make sweeps  train chapter 08's default sweeps and the chapters' comparison runs into data/sweeps.json"
 	@echo "make book    the static HTML book of every chapter, both editions, executed in full mode"
 	@echo "             (make book SMOKE=1: smoke mode, quick); output in build/book/<mode>/html"
 	@echo "make lock    re-resolve the newest allowed versions into requirements.lock"
@@ -63,7 +63,8 @@ notebooks: install
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
-# The hyperparameter explorer's default sweeps, trained once and shipped (data/sweeps.json).
+# The hyperparameter explorer's default sweeps and chapters 08-09's full-mode comparison runs, trained
+# once and shipped (data/sweeps.json); only what the file lacks for the installed versions is trained.
 sweeps: install
 	$(BIN)/python -m benchmarks.sweeps
 	$(BIN)/python -m benchmarks.readme

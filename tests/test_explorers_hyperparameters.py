@@ -186,15 +186,30 @@ def test_the_shipped_sweeps_file_says_how_where_and_with_which_versions_and_hold
     assert "make sweeps" in shipped["how"] and shipped["where"] and shipped["made"]
     assert shipped["versions"] == library_versions(), (
         "data/sweeps.json was made with other library versions than the ones installed: run `make sweeps`")
-    settings = {RunConfig(**{k: v for k, v in run["description"]["settings"].items()}).label()
-                for run in shipped["runs"]}
-    assert settings == {c.label() for c in hyper.shipped_sweep_configs()}
+    runs = {(run["description"]["data"]["name"], run["description"]["data"]["input_shape"] == [784],
+             RunConfig(**run["description"]["settings"]).label()) for run in shipped["runs"]}
+    expected = {("mnist", True, c.label()) for c in hyper.shipped_sweep_configs()}
+    expected |= {(name, flat, c.label()) for name, flat, c in hyper.shipped_chapter_configs()}
+    assert runs == expected, f"missing: {sorted(expected - runs)}; not asked for: {sorted(runs - expected)}"
     for run in shipped["runs"]:
         d = run["description"]
-        assert d["seed"] == 0 and d["data"]["name"] == "mnist", d["data"]
-        assert (d["data"]["train"], d["data"]["val"], d["data"]["test"]) == (50000, 5000, 10000), d["data"]
+        assert d["seed"] == 0 and d["data"]["name"] in ("mnist", "fashion_mnist"), d["data"]
+        train = {"mnist": 50000, "fashion_mnist": 55000}[d["data"]["name"]]  # all left after validation
+        assert (d["data"]["train"], d["data"]["val"], d["data"]["test"]) == (train, 5000, 10000), d["data"]
         assert len(run["result"]["history"]["loss"]) == d["settings"]["epochs"] or not all(
             np.isfinite(run["result"]["history"]["loss"])), "every epoch, unless the run diverged"
+
+
+def test_the_chapters_full_mode_comparison_runs_are_shipped():
+    """Chapter 08's seed table and one-at-a-time table and chapter 09's MLP / CNN comparisons, as the
+    chapters ask for them in full mode, are in the shipped file: a first full-mode visit recalls them."""
+    from dlnotes import keras_models as km
+
+    labels = {c.label() for _, _, c in hyper.shipped_chapter_configs()}
+    assert {cfg.label() for _, cfg, _ in km.SEED_TABLE} <= labels
+    assert km.MLP_RECIPE.label() in labels and km.CNN_RECIPE.label() in labels
+    seed_mlp = km.SEED_TABLE[-1][1].replace(epochs=5)
+    assert all(seed_mlp.replace(**{f: v}).label() in labels for f, vs in km.SEED_VARIATIONS.items() for v in vs)
 
 
 def test_a_shipped_run_is_recalled_at_once_and_equals_a_fresh_run(tiny, tmp_path):

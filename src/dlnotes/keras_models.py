@@ -57,6 +57,7 @@ __all__ = [
     "Prepared",
     "RunConfig",
     "SEED_TABLE",
+    "SEED_VARIATIONS",
     "SIMPLE_RNN_RECIPE",
     "cnn",
     "cnn_params",
@@ -452,6 +453,8 @@ SEED_TABLE = [
     ("same + dropout, Adam", RunConfig(model="mlp", dropout=0.3, optimizer="adam", lr=0.001, batch_size=128, epochs=20), 0.9805),
 ]
 """Seed 004's five configurations: (name, config, the seed's reported test accuracy)."""
+SEED_VARIATIONS = {"hidden": [32, 128, 512], "lr": [1e-4, 1e-3, 1e-2], "batch_size": [32, 128, 512]}
+"""Chapter 08's one-at-a-time table: each value changed alone in the seed's dropout MLP with Adam."""
 
 
 MLP_RECIPE = RunConfig(model="mlp", hidden=128, dropout=0.1, optimizer="adam", lr=3e-3, batch_size=256,

@@ -879,6 +879,8 @@ ZH_PATTERNS: list[tuple[str, str]] = [
     # runcache.py: the summary line, the warnings, and why an entry was set aside
     (r"run cache: (.+) — (\d+) runs?, (\S+ [KM]iB) of at most (\S+ [KM]iB) \(set (\w+) to move it\)(.*)",
      "运行缓存：{0}——{1} 次运行，{2}，上限 {3}（设置 {4} 可以换位置）{5}"),
+    (r"also recalled: (\d+) runs shipped with the course in (\S+) \(make sweeps\)",
+     "另外还能取回随课程发布的 {0} 次运行：{1}（由 make sweeps 生成）"),
     (r"this run could not be stored in the run cache at (.+) \((.+)\); its result is shown, but it will be trained "
      r"again next time", "这次运行无法存入 {0} 处的运行缓存（`{1}`）；结果照常显示，但下次会重新训练"),
     (r"this run was not stored in the run cache: its result is not a valid record \((.+)\); it will be trained again "

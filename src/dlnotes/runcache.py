@@ -241,6 +241,17 @@ class RunCache:
         result = self._shipped_runs.get(make_key(description))
         return json.loads(json.dumps(result)) if result is not None else None  # a copy: callers may change it
 
+    def _shipped_count(self) -> int:
+        """How many shipped runs this cache can recall: 0 without a shipped file, or when it was made
+        with other library versions (then no run of it matches)."""
+        if self.shipped is None or not self.shipped.is_file():
+            return 0
+        try:
+            shipped = read_shipped(self.shipped)
+        except (OSError, ValueError):
+            return 0
+        return len(shipped["runs"]) if shipped["versions"] == self.versions else 0
+
     def _set_aside(self, path: Path, why: str) -> None:
         bad = path.with_suffix(BAD)
         try:
@@ -369,8 +380,9 @@ class RunCache:
         return sum(1 for p, _ in files if p.suffix == ENTRY)
 
     def summary(self) -> str:
-        """One line: where the cache is, how many runs it holds, its size and limit, and whether it can be written
-        (in the current language, :func:`dlnotes.language.tr`)."""
+        """Where the cache is, how many runs it holds, its size and limit, and whether it can be written; and a
+        second line with how many shipped runs it also recalls, if any (in the current language,
+        :func:`dlnotes.language.tr`)."""
         n, size = len(self.entries()), self.size()
         line = (f"run cache: {self.directory} — {n} run{'s' if n != 1 else ''}, {_bytes(size)} "
                 f"of at most {_bytes(self.max_bytes)} (set {CACHE_ENV} to move it)")
@@ -378,7 +390,14 @@ class RunCache:
             line += "; a file is in the folder's place, so new runs cannot be kept"
         elif self.directory.is_dir() and not os.access(self.directory, os.W_OK):
             line += "; the folder is read-only, so new runs cannot be kept"
-        return tr(line)
+        lines = [tr(line)]
+        recalled = self._shipped_count()
+        if recalled:
+            repo = REPO_CACHE.parents[1]
+            shipped = self.shipped.relative_to(repo) if self.shipped.is_relative_to(repo) else self.shipped
+            lines.append(tr(f"also recalled: {recalled} runs shipped with the course in {shipped.as_posix()} "
+                            f"(make sweeps)"))
+        return "\n".join(lines)
 
 
 def write_shipped(path, cache: RunCache, *, how: str, where: str) -> dict:

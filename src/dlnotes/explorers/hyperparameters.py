@@ -35,7 +35,7 @@ from dlnotes.language import tr
 from dlnotes.runcache import RunCache, RunCacheWarning
 from dlnotes.style import GREY, PALETTE, log_axis
 
-__all__ = ["HyperExplorer", "SWEEP_BASE", "SWEEP_GRIDS", "SWEEP_OPTIMIZERS", "cached_run", "shipped_sweep_configs", "default_data", "estimate_seconds", "hyper_explorer",
+__all__ = ["HyperExplorer", "SWEEP_BASE", "SWEEP_GRIDS", "SWEEP_OPTIMIZERS", "cached_run", "shipped_chapter_configs", "shipped_sweep_configs", "default_data", "estimate_seconds", "hyper_explorer",
            "progress_callback"]
 
 SWEEP_GRIDS = {
@@ -64,6 +64,26 @@ def shipped_sweep_configs(max_epochs: int = 20) -> list[RunConfig]:
             configs = [base.replace(epochs=max(grid))] if param == "epochs" else [base.replace(**{param: v}) for v in grid]
             out += [c for c in configs if c not in out]
     return out
+
+
+def shipped_chapter_configs() -> list[tuple[str, bool, RunConfig]]:
+    """The other full-mode runs chapters 08 and 09 recall through :func:`cached_run`, which ``make sweeps``
+    ships too: ``(data set, flattened?, config)`` for the seed's five models and the one-at-a-time table
+    (chapter 08), and the MLP and keras-io CNN recipes on MNIST and Fashion-MNIST (chapter 09).
+
+    Every one of them trains on every training image left after 5,000 for validation (MNIST 50,000,
+    Fashion-MNIST 55,000) and is tested on the full test set, seed 0. A learner's first full-mode visit recalls them at once instead of training for minutes;
+    a changed setting trains as before.
+    """
+    from dlnotes import keras_models as km
+
+    seed_mlp = km.SEED_TABLE[-1][1].replace(epochs=5)  # chapter 08's table: 5 epochs each in full mode
+    runs = [("mnist", True, cfg) for _, cfg, _ in km.SEED_TABLE]
+    runs += [("mnist", True, seed_mlp.replace(**{field: v})) for field, values in km.SEED_VARIATIONS.items()
+             for v in values]
+    runs += [("mnist", True, km.MLP_RECIPE), ("fashion_mnist", True, km.MLP_RECIPE),
+             ("fashion_mnist", False, km.CNN_RECIPE)]
+    return list(dict.fromkeys(runs))
 
 
 LOG_AXES = {"lr", "batch_size", "hidden"}
