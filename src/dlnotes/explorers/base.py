@@ -95,6 +95,11 @@ from matplotlib.image import AxesImage
 from dlnotes.language import language, tr, tr_option
 from dlnotes.style import CSS_DPI
 
+try:  # ISA-L's deflate: the same zlib stream about five times faster than zlib at level 1 (make bench)
+    from isal.isal_zlib import compress as _deflate
+except ImportError:  # a platform without its wheel: zlib, slower, the same PNG
+    from zlib import compress as _deflate
+
 __all__ = [
     "ANIMATION_PIXEL_RATIO",
     "CONTROLS_WIDTH",
@@ -991,8 +996,10 @@ class ExplorerCanvas(FigureCanvasAgg):
 def encode_png(rgba) -> bytes:
     """PNG bytes of an (h, w, 4) uint8 image, alpha dropped, for the screen.
 
-    No row filters and zlib level 1: about twice as fast as Pillow's adaptive filtering at
-    the same size, because an explorer frame travels on every move and is never stored.
+    No row filters and deflate level 1, by ISA-L (the ``isal`` package) where it is installed: an
+    explorer frame travels on every move and is never stored, so speed beats the last few percent of
+    size. A 1132 × 1056 playground frame: 1.9 ms and 229 KB, against zlib's 10.5 ms and 220 KB
+    (zlib level 1 was itself about twice as fast as Pillow's adaptive filtering at the same size).
     """
     rgba = np.asarray(rgba, dtype=np.uint8)
     h, w = rgba.shape[:2]
@@ -1004,7 +1011,7 @@ def encode_png(rgba) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", _deflate(raw, 1)) + chunk(b"IEND", b""))
 
 
 def canvas_png(canvas: FigureCanvasAgg) -> bytes:

@@ -93,10 +93,12 @@ class Blitter:
         for artist in sorted(self.overlay, key=lambda a: a.get_zorder()):  # as a full draw would order them
             artist.draw(renderer)
         rgba = np.asarray(renderer.buffer_rgba())
-        rows, cols = np.nonzero(rgba[..., 3])
+        alpha = rgba[..., 3]
+        rows = np.flatnonzero(alpha.any(axis=1))  # the drawn rows, then the drawn columns among them
         layer = None
         if rows.size:
-            top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+            cols = np.flatnonzero(alpha[rows[0]:rows[-1] + 1].any(axis=0))
+            top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
             # draw_image takes rows bottom first, at the layer's lower-left corner
             layer = int(left), int(rgba.shape[0] - bottom), rgba[top:bottom, left:right][::-1].copy()
         canvas.restore_region(self._background)

@@ -375,14 +375,17 @@ class NetworkPicture:
         ax.add_line(self.weight_marker)
         self.segments: list = []
         self.labels: list = []
+        self._layout_key = None
         self.sizes = None
         self.positions: list = []
 
     def layout(self, sizes, names) -> bool:
         """Place columns of ``sizes`` neurons (labels ``names`` per column); True if anything moved."""
         sizes = tuple(int(n) for n in sizes)
-        if sizes == self.sizes and [t.get_text() for t in self.labels] == [tr(n) for n in _flat_names(names)]:
+        key = sizes, tuple(tr(n) for n in _flat_names(names))  # the names as shown, in the reader's language
+        if key == self._layout_key:
             return False
+        self._layout_key = key
         self.sizes = sizes
         T = self.tile
         gap, col_gap = max(1, round(T * self.TILE_GAP)), round(T * self.COLUMN_GAP)
@@ -409,18 +412,20 @@ class NetworkPicture:
         self.ax.set_aspect("equal")  # square tiles
         self.ax.set_xlim(-0.5 - 1.6 * T, Wd - 0.5)  # room for the input names
         self.ax.set_ylim(H - 0.5, -0.5 - 1.2 * T)  # and the column titles
-        for t in self.labels:
-            t.remove()
-        self.labels = []
-        # zorder 0.9: the names stay in the cached background, so they lie under the weight lines
-        # (drawn on every frame) in a full redraw too
+        specs = []  # (x, y, text, ha, va): each column's title, then each named tile's name
         for c, column_names in enumerate(names):
-            x = self.positions[c][0][1] + T / 2
-            head, tiles = column_names[0], column_names[1:]
-            self.labels.append(self.ax.text(x, -0.6 * T, head, ha="center", va="bottom", fontsize=9, zorder=0.9))
-            for (r, q), name in zip(self.positions[c], tiles):
-                self.labels.append(self.ax.text(q - 0.15 * T, r + T / 2, name, ha="right", va="center", fontsize=9,
-                                                zorder=0.9))
+            specs.append((self.positions[c][0][1] + T / 2, -0.6 * T, column_names[0], "center", "bottom"))
+            specs += [(q - 0.15 * T, r + T / 2, name, "right", "center")
+                      for (r, q), name in zip(self.positions[c], column_names[1:]) if name]
+        while len(self.labels) > len(specs):
+            self.labels.pop().remove()
+        for i, (x, y, text, ha, va) in enumerate(specs):  # texts are reused: making one costs more than moving it
+            if i < len(self.labels):
+                self.labels[i].set(position=(x, y), text=text, ha=ha, va=va)
+            else:
+                # zorder 0.9: the names stay in the cached background, so they lie under the weight lines
+                # (drawn on every frame) in a full redraw too
+                self.labels.append(self.ax.text(x, y, text, ha=ha, va=va, fontsize=9, zorder=0.9))
         return True
 
     def show(self, columns, weights, biases=()) -> None:
@@ -512,7 +517,7 @@ class PlaygroundView:
         # (text is the costliest thing to draw), and a change redraws it (see _set_text).
         # The data points lie over the changing heat-map but never move during training: an overlay.
         self.blitter = Blitter(fig, [b.image, b.lines, n.lines, n.weight_marker, n.image, n.marker, self.train_line,
-                                     self.test_line, self.readout],
+                                     self.test_line, self.readout, self.settings_text],
                                overlay=[b.train_points, b.test_points, *self.ax_map.spines.values(), self.banner])
 
     def _set_text(self, artist, text: str) -> None:
@@ -562,8 +567,8 @@ class PlaygroundView:
                                        f"{' → '.join(str(n) for n in sizes)} neurons, {s['activation']}")
         reg = s["regularization"]
         reg_text = "no regularisation" if reg == "none" else f"{reg.upper()} {s['reg_rate']:g}"
-        self._set_text(self.settings_text, f"{s['optimizer']}, learning rate {s['learning_rate']:.2g}, "
-                                           f"batch {s['batch_size']}, dropout {s['dropout']:g}, {reg_text}")
+        self.settings_text.set_text(f"{s['optimizer']}, learning rate {s['learning_rate']:.2g}, "  # drawn every frame
+                                    f"batch {s['batch_size']}, dropout {s['dropout']:g}, {reg_text}")
         self._set_text(self.banner, "training diverged:\nlower the learning rate\nand press reset"
                        if state.diverged else "")
         if not state.diverged:
@@ -599,6 +604,12 @@ class PlaygroundView:
             title = f"{what} over the plane (scaled to its largest |value|)"
         self._set_text(self.map_title, title)
 
+    def _set_limit(self, set_lim, old: float, new: float) -> None:
+        """Set an axis of the loss plot to (0, ``new``); the background is redrawn only if it moved."""
+        if new != old:
+            set_lim(0, new)
+            self.blitter.stale = True
+
     def _draw_losses(self, state):
         h = state.history
         ep = np.asarray(h["epoch"])
@@ -610,12 +621,10 @@ class PlaygroundView:
         right = float(ep[-1]) if ep.size else 0.0
         xmax = self.ax_loss.get_xlim()[1]
         if right > xmax or right < xmax / 4 or xmax < 8:  # grow by doubling, so ticks rarely move
-            self.ax_loss.set_xlim(0, max(8.0, 2.0 ** np.ceil(np.log2(max(right, 1.0)))))
-            self.blitter.stale = True
+            self._set_limit(self.ax_loss.set_xlim, xmax, max(8.0, 2.0 ** np.ceil(np.log2(max(right, 1.0)))))
         ymax = self.ax_loss.get_ylim()[1]
         if top > ymax or top < ymax / 3:
-            self.ax_loss.set_ylim(0, _nice_ceiling(top))
-            self.blitter.stale = True
+            self._set_limit(self.ax_loss.set_ylim, ymax, _nice_ceiling(top))
         labels = "epoch\ntrain loss\ntest loss"
         text = f"{state.epoch:,.0f}\n{_fmt(tr[-1] if tr.size else np.nan)}\n{_fmt(te[-1] if te.size else np.nan)}"
         if state.settings["regularization"] == "l1":
