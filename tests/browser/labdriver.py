@@ -699,7 +699,7 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
     """Move every enabled control of every explorer on the page; check the figure or status answers.
 
     Sliders: drag the handle with the mouse 60 % of the track towards its farther end
-    (the first move; later moves alternate), sampling the figure's rendered size on the
+    (so later moves alternate and none pushes against an end), sampling the figure's rendered size on the
     way. Dropdowns: select the next option. Checkboxes and toggle buttons: click. Latency
     is input (pointer down, key press, change event) -> new image ``src``.
 
@@ -890,9 +890,7 @@ def _move_once(page, img, kind, loc, label, m, timeout, status=None) -> Move:
         left, width = loc.evaluate("h => { const t = h.closest('.noUi-target').getBoundingClientRect(); "
                                    "return [t.x, t.width]; }")
         x0, y0 = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
-        towards_right = (x0 - left) / max(width, 1) < 0.5
-        if m % 2:
-            towards_right = not towards_right
+        towards_right = (x0 - left) / max(width, 1) < 0.5  # the farther end: so moves alternate, none hits an end
         dx = (0.6 if towards_right else -0.6) * width
         action = f"drag {dx:+.0f} px"
         page.mouse.move(x0, y0)
