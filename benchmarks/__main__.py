@@ -469,7 +469,10 @@ def summary(mach, notebooks, explorers, browser, training, blitting=None) -> str
           + (f", Keras {mach['keras']}" if mach.get("keras") else "") + "."
           + (f" Load average {mach['load_average_1min_at_start']} at the start and "
              f"{mach.get('load_average_1min_at_end')} at the end (above {mach['cores']} means other work "
-             "slowed these numbers down)." if mach.get("load_average_1min_at_start") is not None else "")]
+             "slowed these numbers down)." if mach.get("load_average_1min_at_start") is not None else "")
+          + "".join(f" Measured again on {r['date'][:10]}: {', '.join(r['parts'])} (load average "
+                    f"{r['load_average_1min_at_start']} at the start, {r['load_average_1min_at_end']} at the end)."
+                    for r in mach.get("later_runs", []))]
     if notebooks:
         md += ["", "### Notebooks (run top to bottom, nbclient)", ""]
         by = {}
@@ -603,6 +606,13 @@ def main(argv=None) -> int:
         write_json("training.json", training)
     if not summary_only:
         mach["load_average_1min_at_end"] = _r(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+        earlier = read_json("machine.json")
+        if earlier is not None and {"notebooks", "explorers"} <= skip:
+            # Only the later parts ran again: the main tables keep the machine line of the run that made them.
+            later = {"date": mach["date"], "parts": [p for p in PARTS if p not in skip],
+                     "load_average_1min_at_start": mach.get("load_average_1min_at_start"),
+                     "load_average_1min_at_end": mach["load_average_1min_at_end"]}
+            mach = {**earlier, "later_runs": [*earlier.get("later_runs", []), later][-3:]}
         write_json("machine.json", mach)
     nb_rows = nb_rows if nb_rows is not None else read_json("notebooks.json")
     ex_rows = ex_rows if ex_rows is not None else read_json("explorers.json")
