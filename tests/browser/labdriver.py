@@ -740,7 +740,7 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
                 check.inactive.append(label)
                 continue
             for m in range(moves_per_control):
-                move = _move_once(page, img, kind, loc, label, m, move_timeout, status)
+                move = _move_once(page, img, kind, loc, label, move_timeout, status)
                 if move.response is None and status is not None:
                     # A training explorer may show nothing until you press step / train.
                     move = _press_buttons(page, img, ex, move, move_timeout)
@@ -821,11 +821,11 @@ def _move_in_other_modes(page, img, control, switches, timeout) -> Move | None:
         if sloc == loc or _is_disabled(skind, sloc):
             continue
         n = _n_options(skind, sloc)
-        for step in range(max(n - 1, 1)):
-            switched = _move_once(page, img, skind, sloc, slabel, step, timeout)
+        for _ in range(max(n - 1, 1)):
+            switched = _move_once(page, img, skind, sloc, slabel, timeout)
             if switched.ms is None and _kernel_state(page) != "idle":
                 return None
-            retry = _move_once(page, img, kind, loc, label, 0, timeout)
+            retry = _move_once(page, img, kind, loc, label, timeout)
             if retry.response is not None:
                 retry.action += f" (after {slabel!r}: {switched.action})"
                 return retry
@@ -840,7 +840,7 @@ def _press_buttons(page, img, ex, move: Move, timeout) -> Move:
         if b.is_disabled():
             continue
         name = b.inner_text().strip() or f"button {i}"
-        pressed = _move_once(page, img, "button", b, name, 0, timeout)
+        pressed = _move_once(page, img, "button", b, name, timeout)
         if pressed.ms is not None:
             return Move(move.control, move.kind, f"{move.action}, then {name!r}", None, f"image after {name!r}")
     return move
@@ -877,7 +877,7 @@ _JS_SETTLED = """() => { const d = window.__dl;
   return d.busyAt > d.t0 && d.idleAt > d.busyAt && performance.now() - d.idleAt > 1000; }"""
 
 
-def _move_once(page, img, kind, loc, label, m, timeout, status=None) -> Move:
+def _move_once(page, img, kind, loc, label, timeout, status=None) -> Move:
     page.evaluate(_JS_HOOK_KERNEL)
     before = status.inner_text() if status is not None else None
     # t0 is stamped again by the input event itself; this start time only guards against a lost stamp.
