@@ -16,7 +16,7 @@ trained again (the same description on the same versions is the same run); ``--a
 everything.
 
     make sweeps                            # only what data/sweeps.json lacks
-    python -m benchmarks.sweeps --all      # everything: about 18 minutes on a 2-core machine
+    python -m benchmarks.sweeps --all      # everything: about 16 minutes on a 2-core machine
 """
 
 from __future__ import annotations

@@ -72,8 +72,8 @@ def shipped_chapter_configs() -> list[tuple[str, bool, RunConfig]]:
     (chapter 08), and the MLP and keras-io CNN recipes on MNIST and Fashion-MNIST (chapter 09).
 
     Every one of them trains on every training image left after 5,000 for validation (MNIST 50,000,
-    Fashion-MNIST 55,000) and is tested on the full test set, seed 0. A learner's first full-mode visit recalls them at once instead of training for minutes;
-    a changed setting trains as before.
+    Fashion-MNIST 55,000) and is tested on the full test set, seed 0. A learner's first full-mode
+    visit recalls them at once instead of training for minutes; a changed setting trains as before.
     """
     from dlnotes import keras_models as km
 
