@@ -184,8 +184,11 @@ def test_cached_text_and_axes_draw_what_plain_agg_draws():
     ax.set_xlabel("input x")
     ax.set_title("a title")
     cached = ex.ExplorerCanvas(fig)
-    for xmax in (1, 1, 1, 5, 5, 5):  # unchanged limits are stamped from the cache; new limits redraw
+    # unchanged limits are stamped from the cache, new limits redraw, earlier limits come back from the
+    # cache, and tick_params (limits unchanged) redraws
+    for xmax, size in ((1, 9), (1, 9), (1, 9), (5, 9), (5, 9), (5, 9), (1, 9), (1, 9), (5, 9), (5, 14), (5, 14)):
         ax.set_xlim(0, xmax)
+        ax.tick_params(axis="x", labelsize=size)
         line.set_data([0, xmax], [0, 1])
         a = _pixels(cached)
         b = _pixels(FigureCanvasAgg(fig))
@@ -194,6 +197,75 @@ def test_cached_text_and_axes_draw_what_plain_agg_draws():
         assert differs.mean() < 0.003, f"xmax={xmax}: {differs.mean():.4f} of the pixels differ"
         labels = [t.get_text() for t in ax.get_xticklabels()]
         assert str(xmax) in "".join(labels)
+
+
+def test_latin_text_is_laid_out_from_cached_pairs_exactly_as_freetype_lays_it_out():
+    import unicodedata
+
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import FontProperties
+
+    renderer = ex._TextCachingRenderer(50, 50, 200)
+    prop = FontProperties(size=9)
+    font = renderer._prepare_font(prop)
+    letters = [chr(c) for r in ((0x20, 0x250), (0x2000, 0x2300)) for c in range(*r)
+               if font.get_char_index(c) and unicodedata.category(chr(c)) not in ("Cc", "Cf", "Mn", "Me", "Zl", "Zp")]
+    rng = np.random.default_rng(0)
+    strings = ["Adam, learning rate 0.34, batch 12", "AV To, Ty. 1.0e-3", "→ ŷ × −2", " "]
+    strings += ["".join(rng.choice(letters, rng.integers(1, 30))) for _ in range(400)]
+    fast = 0
+    for s in strings:
+        layout = renderer._fast_layout(s, prop)
+        if layout is None:
+            continue
+        fast += 1
+        font = renderer._prepare_font(prop)
+        xs = [round(item.x * 64) for item in font._layout(s, flags=get_hinting_flag())]
+        font.set_text(s, 0.0, flags=get_hinting_flag())
+        assert [x for _, x in layout[1]] == xs, s
+        assert layout[2] == (*font.get_width_height(), font.get_descent()), s
+    assert fast > 350  # most strings take the fast path
+    for s in ("flow", "learning rate η", "学习率 0.1", "a\u200fb"):  # a ligature, Greek, Chinese, a direction mark
+        assert renderer._fast_layout(s, prop) is None, s
+
+
+def test_opaque_images_are_copied_into_the_canvas_exactly_where_agg_would_blend_them():
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.transforms import Bbox
+
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        W, H = 120, 90
+        agg, ours = RendererAgg(W, H, 100), ex._TextCachingRenderer(W, H, 100)
+        background = rng.integers(0, 256, (H, W, 4), dtype=np.uint8)
+        background[..., 3] = 255
+        for r in (agg, ours):
+            np.asarray(r.buffer_rgba())[...] = background
+        h, w = rng.integers(1, 60, 2)
+        im = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+        im[..., 3] = (255, 0, 128)[trial % 3] if trial % 4 else (rng.random((h, w)) < 0.5) * 255  # opaque, holes
+        x, y = rng.uniform(-20, 110, 2)
+        if trial % 7 == 3:
+            x, y = round(x) + 0.5, round(y) + 0.5  # halfway: the rounding must be Agg's
+        gcs = agg.new_gc(), ours.new_gc()
+        if trial % 5:
+            (x0, x1), (y0, y1) = sorted(rng.uniform(-10, 120, 2)), sorted(rng.uniform(-10, 100, 2))
+            for gc in gcs:
+                gc.set_clip_rectangle(Bbox([[x0, y0], [x1, y1]]))
+        agg.draw_image(gcs[0], x, y, im)
+        ours.draw_image(gcs[1], x, y, im)
+        assert np.array_equal(np.asarray(agg.buffer_rgba()), np.asarray(ours.buffer_rgba())), trial
+
+
+def test_encode_png_decodes_to_the_rgb_it_was_given():
+    import io
+
+    from PIL import Image
+
+    rgba = np.random.default_rng(0).integers(0, 256, (37, 53, 4), dtype=np.uint8)
+    for image in (rgba, rgba[::-1, ::2]):  # also a view that is not contiguous
+        decoded = np.asarray(Image.open(io.BytesIO(ex.encode_png(image))))
+        assert decoded.shape == image.shape[:2] + (3,) and np.array_equal(decoded, image[..., :3])
 
 
 def test_frames_are_valid_pngs_of_the_canvas():
@@ -359,3 +431,44 @@ def test_discover_registers_every_explorer_module_under_its_dotted_name():
     assert {name.split(".")[1] for name in registry} == modules - {"base", "blit"}
     assert all(name.startswith("explorers.") and name.count(".") == 2 for name in registry)
     assert "explorers.activations.activation_explorer" in registry
+
+
+def test_pixel_image_scales_by_pixel_centres_as_bilinear_and_nearest_interpolation_define_them():
+    from dlnotes.explorers.blit import PixelImage
+
+    rng = np.random.default_rng(0)
+    data = rng.random((5, 7, 3))
+    for origin in ("upper", "lower"):
+        for interpolation in ("bilinear", "nearest"):
+            fig = ex.free_figure(figsize=(3, 2))
+            ax = fig.add_axes([0.1, 0.1, 0.8, 0.8])
+            ax.set_xlim(-1, 8)
+            ax.set_ylim(-0.5, 6)
+            image = PixelImage(ax, data, (0, 7, 0, 5), origin=origin, interpolation=interpolation)
+            canvas = ex.ExplorerCanvas(fig)
+            canvas.draw()
+            got = np.asarray(canvas.buffer_rgba())[..., :3].astype(float)
+            (ox0, oy0), (ox1, oy1) = ax.transData.transform([(0, 0), (7, 5)])
+            H = got.shape[0]
+            px, py = np.arange(round(ox0) + 1, round(ox1) - 1), np.arange(round(oy0) + 1, round(oy1) - 1)
+            # each pixel's centre in source pixels (pixel centres at .0), rows counted from the top
+            sx = (px + 0.5 - ox0) / (ox1 - ox0) * 7 - 0.5
+            sy = (oy1 - (py + 0.5)) / (oy1 - oy0) * 5 - 0.5
+            src = data if origin == "upper" else data[::-1]
+            if interpolation == "nearest":
+                rows, cols = np.clip(np.floor(sy + 0.5), 0, 4).astype(int), np.clip(np.floor(sx + 0.5), 0, 6).astype(int)
+                want = src[rows][:, cols]
+            else:
+                def weights(pos, n):
+                    pos = np.clip(pos, 0, n - 1)
+                    lo = np.floor(pos).astype(int)
+                    m = np.zeros((len(pos), n))
+                    m[np.arange(len(pos)), lo] += 1 - (pos - lo)
+                    m[np.arange(len(pos)), np.minimum(lo + 1, n - 1)] += pos - lo
+                    return m
+                want = np.einsum("yh,hwc,xw->yxc", weights(sy, 5), src, weights(sx, 7))
+            region = got[H - 1 - py][:, px]  # canvas rows count from the top; py from the bottom
+            gap = np.abs(region - want * 255)
+            assert gap.max() <= (2 if interpolation == "bilinear" else 0.51), (origin, interpolation, gap.max())
+            assert image.get_array() is not None
+            plt.close(fig)

@@ -4,7 +4,7 @@ Most of a figure's drawing time goes into text (tick labels, titles, boxes). Whe
 few artists change per update, :class:`Blitter` draws the rest once into a cached
 background and, on every later frame, restores it and draws just the moving artists.
 :class:`BlitExplorer` is an :class:`~dlnotes.explorers.base.Explorer` that renders this way.
-:class:`PixelImage` is an image for such frames: numpy resamples it to its exact pixel box
+:class:`PixelImage` is an image for such frames: Pillow scales it to its exact pixel box
 once per frame and the renderer only copies it (no general image pipeline).
 
 Blitting is kept where ``make bench`` shows it pays (a full redraw at least 1.5 times slower):
@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -28,7 +29,11 @@ __all__ = ["BlitExplorer", "Blitter", "PixelImage"]
 
 
 class Blitter:
-    """Renders ``fig`` to PNG, redrawing the static background only when ``stale`` is set.
+    """Renders ``fig`` to PNG: a cached background and, over it, only the artists that change.
+
+    Set ``stale`` when something in the background changed (a title, the axes' limits, the data
+    points): the next frame is one plain redraw, and the background is cached again when it is
+    next needed (see :meth:`png`).
 
     ``dynamic`` artists are drawn on every frame over the cached background. ``overlay`` artists
     do not change from frame to frame but lie *on top of* dynamic ones (data points over a
@@ -49,42 +54,52 @@ class Blitter:
         self._layer = None
         self.stale = True
         self.full_redraws = 0
+        """Frames that drew the whole figure: after a static change, or to cache the background."""
         self.last_draw_ms = 0.0
         self.last_encode_ms = 0.0
         """Milliseconds the last :meth:`png` spent drawing (background and artists) and encoding the PNG."""
         self._background = None
         self._size = None
+        self._frozen = False
 
     def png(self) -> bytes:
-        """PNG bytes of the whole figure: cached background (redrawn if stale) plus the dynamic artists."""
+        """PNG bytes of the whole figure.
+
+        A frame after a static change (``stale``) is one plain redraw of everything: caching the
+        background would cost a second pass over the dynamic artists and the overlay, and the next
+        change may make it stale again (a learner trying settings). The first frame that is not
+        stale draws the background without the dynamic artists and caches it; from then on each
+        frame restores it and draws only the dynamic artists.
+        """
         t0 = time.perf_counter()
         canvas = self.fig.canvas
         if not isinstance(canvas, FigureCanvasAgg):
             canvas = FigureCanvasAgg(self.fig)
         size = canvas.get_width_height(physical=True)
-        if self.stale or self._background is None or self._size != size:
-            if self._background is None:
-                freeze_layout(self.fig, canvas)  # so the cached background stays put
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            self._layer = self._draw_overlay(canvas) if self.overlay else None
-            self._size = size
+        if self.stale or self._size != size:
+            self._draw_everything(canvas)
+            self._background, self._layer, self._size = None, None, size
             self.stale = False
             self.full_redraws += 1
         else:
-            canvas.restore_region(self._background)
-        renderer = canvas.get_renderer()
-        for artist in sorted(self.dynamic, key=lambda a: a.get_zorder()):  # as a full draw would order them
-            artist.draw(renderer)
-        if self._layer is not None:
-            gc = renderer.new_gc()
-            renderer.draw_image(gc, self._layer[0], self._layer[1], self._layer[2])
-            gc.restore()
+            if self._background is None:
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(self.fig.bbox)
+                self._layer = self._draw_overlay(canvas) if self.overlay else None
+                self.full_redraws += 1
+            else:
+                canvas.restore_region(self._background)
+            renderer = canvas.get_renderer()
+            for artist in sorted(self.dynamic, key=lambda a: a.get_zorder()):  # as a full draw would order them
+                artist.draw(renderer)
+            if self._layer is not None:
+                gc = renderer.new_gc()
+                renderer.draw_image(gc, self._layer[0], self._layer[1], self._layer[2])
+                gc.restore()
         t1 = time.perf_counter()
         png = canvas_png(canvas)
         self.last_draw_ms, self.last_encode_ms = (t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3
         return png
-
 
     def _draw_overlay(self, canvas):
         """(x, y, rgba): the overlay artists alone on a transparent layer, cropped to where they are."""
@@ -104,14 +119,11 @@ class Blitter:
         canvas.restore_region(self._background)
         return layer
 
-    def full_png(self) -> bytes:
-        """The same frame drawn the plain way: every artist in z-order, no cached background.
-
-        Tests compare it with :meth:`png`; ``make bench`` times both.
-        """
-        canvas = self.fig.canvas
-        if self._background is None:
-            freeze_layout(self.fig, canvas)  # as png() does, so both frames share one layout
+    def _draw_everything(self, canvas) -> None:
+        """Every artist in z-order, no cached background (the layout frozen first, as for every frame)."""
+        if not self._frozen:
+            freeze_layout(self.fig, canvas)  # so that every frame, blitted or not, shares one layout
+            self._frozen = True
         for artist in self.dynamic + self.overlay:
             artist.set_animated(False)
         try:
@@ -119,6 +131,14 @@ class Blitter:
         finally:
             for artist in self.dynamic + self.overlay:
                 artist.set_animated(True)
+
+    def full_png(self) -> bytes:
+        """The same frame drawn the plain way: every artist in z-order, no cached background.
+
+        Tests compare it with :meth:`png`; ``make bench`` times both.
+        """
+        canvas = self.fig.canvas
+        self._draw_everything(canvas)
         return canvas_png(canvas)
 
 
@@ -138,14 +158,14 @@ class BlitExplorer(Explorer):
 
 
 class PixelImage(Artist):
-    """An RGB(A) image in data coordinates of ``ax`` (like ``imshow``), resampled by numpy to the
-    pixels it covers and drawn with ``renderer.draw_image`` unscaled: about ten times cheaper than
-    an ``AxesImage`` for an image that changes every frame.
+    """An RGB(A) image in data coordinates of ``ax`` (like ``imshow``), scaled by Pillow to exactly the
+    pixels it covers and drawn with ``renderer.draw_image`` unscaled: many times cheaper than an
+    ``AxesImage`` for an image that changes every frame.
 
-    ``data`` (h, w, 3 or 4) floats in [0, 1], or (h, w, 4) uint8 (cheapest, nearest only); ``extent`` (x0, x1, y0, y1); ``origin`` "upper"
-    (row 0 at the top, y0 below) or "lower"; ``interpolation`` "nearest" or "bilinear". Transparent
-    pixels (alpha < 1) let what is below show through. Same interface as an ``AxesImage`` for
-    :meth:`set_data` / :meth:`set_extent` / :meth:`get_array`.
+    ``data`` (h, w, 3 or 4) floats in [0, 1], or (h, w, 4) uint8; ``extent`` (x0, x1, y0, y1); ``origin``
+    "upper" (row 0 at the top, y0 below) or "lower"; ``interpolation`` "nearest" or "bilinear" (pixel
+    centres, edges clamped). Transparent pixels (alpha < 1) let what is below show through. Same
+    interface as an ``AxesImage`` for :meth:`set_data` / :meth:`set_extent` / :meth:`get_array`.
     """
 
     def __init__(self, ax, data=None, extent=(0.0, 1.0, 0.0, 1.0), *, origin="upper", interpolation="nearest",
@@ -160,7 +180,6 @@ class PixelImage(Artist):
         self.origin, self.interpolation = origin, interpolation
         self._data = np.ones((1, 1, 3)) if data is None else data
         self._extent = tuple(float(v) for v in extent)
-        self._cache_key, self._maps = None, None
         ax.add_artist(self)
 
     def set_data(self, data) -> None:
@@ -181,27 +200,20 @@ class PixelImage(Artist):
     def get_extent(self) -> tuple:
         return self._extent
 
-    def _resampling(self, h, w, box):
-        """Per output row / column: source indices (nearest) or interpolation matrices (bilinear)."""
-        key = (h, w, box, self.interpolation)
-        if key != self._cache_key:
-            (px0, py0, px1, py1), (ox0, oy0, ox1, oy1) = box
-            cols = (np.arange(px0, px1) + 0.5 - ox0) / (ox1 - ox0) * w - 0.5  # source column of each pixel centre
-            rows = (np.arange(py1 - 1, py0 - 1, -1) + 0.5 - oy0) / (oy1 - oy0) * h - 0.5  # top pixel row first
-            if self.origin == "upper":
-                rows = h - 1 - rows
-            if self.interpolation == "nearest":
-                maps = (np.clip(np.round(rows), 0, h - 1).astype(np.intp), np.clip(np.round(cols), 0, w - 1).astype(np.intp))
-            else:
-                maps = (_linear_weights(rows, h), _linear_weights(cols, w))
-            self._cache_key, self._maps = key, maps
-        return self._maps
+    def _rgba(self) -> np.ndarray:
+        """The data as (h, w, 4) uint8, top row first on the screen."""
+        data = self._data
+        if data.dtype != np.uint8:
+            rgba = np.empty(data.shape[:2] + (4,), np.uint8)
+            rgba[..., :3] = np.clip(np.nan_to_num(data[..., :3]), 0.0, 1.0) * 255.0 + 0.5
+            rgba[..., 3] = 255 if data.shape[2] == 3 else np.clip(np.nan_to_num(data[..., 3]), 0.0, 1.0) * 255.0 + 0.5
+            data = rgba
+        return data if self.origin == "upper" else data[::-1]
 
     def draw(self, renderer) -> None:
         if not self.get_visible():
             return
-        data = self._data
-        h, w = data.shape[:2]
+        h, w = self._data.shape[:2]
         x0, x1, y0, y1 = self._extent
         (ox0, oy0), (ox1, oy1) = self.axes.transData.transform([(x0, y0), (x1, y1)])
         ox0, ox1 = min(ox0, ox1), max(ox0, ox1)
@@ -209,42 +221,19 @@ class PixelImage(Artist):
         clip = self.axes.bbox
         px0, px1 = int(round(max(ox0, clip.x0))), int(round(min(ox1, clip.x1)))
         py0, py1 = int(round(max(oy0, clip.y0))), int(round(min(oy1, clip.y1)))
-        if px1 <= px0 or py1 <= py0 or h == 0 or w == 0:
+        if px1 <= px0 or py1 <= py0 or h == 0 or w == 0 or not ox1 > ox0 or not oy1 > oy0:
             return
-        box = ((px0, py0, px1, py1), (round(ox0, 3), round(oy0, 3), round(ox1, 3), round(oy1, 3)))
-        rows, cols = self._resampling(h, w, box)
-        if data.dtype == np.uint8:
-            self._blit(renderer, clip, px0, py0, data[rows][:, cols] if self.interpolation == "nearest" else None)
-            return
-        if self.interpolation == "nearest":
-            out = data[rows][:, cols]
-        else:
-            c = data.shape[2]
-            out = (rows @ data.reshape(h, w * c)).reshape(-1, w, c)
-            out = np.einsum("ywc,xw->yxc", out, cols, optimize=True)
-        rgba = np.empty(out.shape[:2] + (4,), np.uint8)
-        np.multiply(np.clip(out[..., :3], 0.0, 1.0), 255.0, out=out[..., :3], casting="unsafe")
-        rgba[..., :3] = out[..., :3] + 0.5
-        rgba[..., 3] = 255 if out.shape[2] == 3 else np.clip(out[..., 3], 0, 1) * 255 + 0.5
-        self._blit(renderer, clip, px0, py0, rgba)
-
-    def _blit(self, renderer, clip, x, y, rgba):
-        if rgba is None:
-            raise ValueError("PixelImage: uint8 data is drawn with interpolation='nearest' only")
+        # The source region the pixel box covers, in source pixels from the top-left corner, shifted by
+        # one for the edge row and column added around the image (so a box that pokes half a pixel
+        # past the image reads its edge, as clamping would).
+        sx, sy = w / (ox1 - ox0), h / (oy1 - oy0)
+        box = ((px0 - ox0) * sx + 1, (oy1 - py1) * sy + 1, (px1 - ox0) * sx + 1, (oy1 - py0) * sy + 1)
+        src = np.pad(self._rgba(), ((1, 1), (1, 1), (0, 0)), mode="edge")
+        box = (max(box[0], 0.0), max(box[1], 0.0), min(box[2], w + 2.0), min(box[3], h + 2.0))
+        resample = PIL.Image.NEAREST if self.interpolation == "nearest" else PIL.Image.BILINEAR
+        out = PIL.Image.fromarray(src, "RGBA").resize((px1 - px0, py1 - py0), resample, box=box)
         gc = renderer.new_gc()
         gc.set_clip_rectangle(clip)
-        renderer.draw_image(gc, x, y, rgba[::-1])
+        renderer.draw_image(gc, px0, py0, np.asarray(out)[::-1])  # Agg takes the bottom row first
         gc.restore()
         self.stale = False
-
-
-def _linear_weights(pos, n) -> np.ndarray:
-    """(len(pos), n) linear-interpolation matrix: row i takes source positions pos[i] (clamped to the ends)."""
-    pos = np.clip(pos, 0.0, n - 1.0)
-    lo = np.floor(pos).astype(np.intp)
-    hi = np.minimum(lo + 1, n - 1)
-    frac = pos - lo
-    m = np.zeros((len(pos), n))
-    np.add.at(m, (np.arange(len(pos)), lo), 1.0 - frac)
-    np.add.at(m, (np.arange(len(pos)), hi), frac)
-    return m
