@@ -515,10 +515,15 @@ def summary(mach, notebooks, explorers, browser, training, blitting=None) -> str
                + (" during `make test`, beside the other test worker, so slower than on an idle machine "
                   "(`make bench` without `--skip browser` measures it on its own, with 4 moves per control)."
                   if browser.get("moves_per_control") == 1 else "."), ""]
-        rows = [[f"{e['notebook']}#{e['index']}", f"`{e['factory']}`", e["median_ms"], e["p95_ms"], e["samples"]]
+        md += ["Key press, selection or click → the new image; sliders get an arrow-key press (one step) on "
+               "every other move. A drag is timed apart: pointer down → its first new image (the browser "
+               "sends a drag's values one at a time, each after the kernel answered the last).", ""]
+        rows = [[f"{e['notebook']}#{e['index']}", f"`{e['factory']}`", e["median_ms"], e["p95_ms"], e["samples"],
+                 e.get("drag_median_ms"), e.get("drag_p95_ms"), e.get("drag_samples")]
                 for e in browser.get("explorers", [])]
         if rows:
-            md += _table(["notebook#explorer", "factory", "median ms", "p95 ms", "n"], rows)
+            md += _table(["notebook#explorer", "factory", "median ms", "p95 ms", "n", "drag median ms",
+                          "drag p95 ms", "drags"], rows)
         playing = browser.get("playing", [])
         if playing:
             md += ["", "Chapter 04's playground while playing (the whole network picture drawn): frames per second "

@@ -69,7 +69,8 @@ def test_summary_has_a_row_per_notebook_and_explorer_with_browser_latency():
                   "median_cpu_ms": 19.0, "p95_ms": 30.0, "samples": 200, "drag_median_ms": 17.0}]
     browser = {"chromium": "150", "moves_per_control": 4, "suite_wall_s": 100,
                "explorers": [{"notebook": "01_x.ipynb", "index": 0, "factory": "decision_line_explorer",
-                              "median_ms": 180.0, "p95_ms": 250.0, "samples": 8}],
+                              "median_ms": 180.0, "p95_ms": 250.0, "samples": 8, "drag_median_ms": 120.0,
+                              "drag_p95_ms": 140.0, "drag_samples": 4}],
                "notebooks": [{"notebook": "01_x.ipynb", "open_s": 5.0, "run_all_s": 9.0, "failures": []}]}
     md = summary(mach, notebooks, explorers, browser, {"bench_conv": {"status": "ok", "seconds": 2.0,
                                                                         "result": {"accuracy": 0.91}}})
@@ -77,6 +78,7 @@ def test_summary_has_a_row_per_notebook_and_explorer_with_browser_latency():
     assert "| 01_x.ipynb | 3.2 | 300.0 |" in md
     assert "| `perceptron.decision_line_explorer` | cheap | 21.0 | 19.0 | 30.0 | 200 | 17.0 | 180.0 | 250.0 |" in md
     assert "accuracy = 0.91" in md
+    assert "| 01_x.ipynb#0 | `decision_line_explorer` | 180.0 | 250.0 | 8 | 120.0 | 140.0 | 4 |" in md
 
 
 def test_a_drag_moves_each_slider_notch_by_notch_and_times_every_move():

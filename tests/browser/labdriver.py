@@ -557,17 +557,23 @@ class ExplorerCheck:
         """Layout, size and label problems."""
         return [f for f in self.failures if f.kind in LOOK_KINDS]
 
-    def latencies(self) -> list[float]:
-        return [m.ms for m in self.moves if m.ms is not None]
+    def latencies(self, drags: bool | None = False) -> list[float]:
+        """Latencies of key presses, selections and clicks (``drags`` False), of slider drags (True),
+        or of every move (None)."""
+        return [m.ms for m in self.moves
+                if m.ms is not None and (drags is None or m.action.startswith("drag") == drags)]
 
     def as_dict(self) -> dict:
-        lat = self.latencies()
+        lat, drag = self.latencies(), self.latencies(drags=True)
         return {
             "notebook": record_name(self.notebook), "index": self.index, "factory": self.factory,
             "cell": self.cell, "samples": len(lat),
             "median_ms": round(statistics.median(lat), 1) if lat else None,
             "p95_ms": round(percentile(lat, 95), 1) if lat else None,
             "max_ms": round(max(lat), 1) if lat else None,
+            "drag_samples": len(drag),
+            "drag_median_ms": round(statistics.median(drag), 1) if drag else None,
+            "drag_p95_ms": round(percentile(drag, 95), 1) if drag else None,
             "moves": [m.__dict__ for m in self.moves],
             "status_only": sum(m.response is not None and m.response != "image" for m in self.moves),
             "skipped_for_time": self.skipped,
@@ -700,8 +706,10 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
 
     Sliders: drag the handle with the mouse 60 % of the track towards its farther end
     (so later moves alternate and none pushes against an end), sampling the figure's rendered size on the
-    way. Dropdowns: select the next option. Checkboxes and toggle buttons: click. Latency
-    is input (pointer down, key press, change event) -> new image ``src``.
+    way; with several moves per control, every other move is instead one arrow-key press on the
+    focused handle (one step, towards the farther end). Dropdowns: select the next option.
+    Checkboxes and toggle buttons: click. Latency is input (key press, change event, click) -> new
+    image ``src``; a drag's is pointer down -> its first new image, kept apart (``drag_*``).
 
     A control may answer with the status line only (a training explorer that waits for
     its Train button, a setting that applies from the next step); that counts as a
@@ -740,7 +748,9 @@ def exercise_explorers(page, notebook: str, *, moves_per_control: int = 1, move_
                 check.inactive.append(label)
                 continue
             for m in range(moves_per_control):
-                move = _move_once(page, img, kind, loc, label, move_timeout, status)
+                # sliders: with several moves, a key press (one step) and a drag in turn; one move: a drag
+                via = "key" if kind == "slider" and moves_per_control > 1 and m % 2 == 0 else "drag"
+                move = _move_once(page, img, kind, loc, label, move_timeout, status, via=via)
                 if move.response is None and status is not None:
                     # A training explorer may show nothing until you press step / train.
                     move = _press_buttons(page, img, ex, move, move_timeout)
@@ -877,14 +887,24 @@ _JS_SETTLED = """() => { const d = window.__dl;
   return d.busyAt > d.t0 && d.idleAt > d.busyAt && performance.now() - d.idleAt > 1000; }"""
 
 
-def _move_once(page, img, kind, loc, label, timeout, status=None) -> Move:
+def _move_once(page, img, kind, loc, label, timeout, status=None, *, via: str = "drag") -> Move:
     page.evaluate(_JS_HOOK_KERNEL)
     before = status.inner_text() if status is not None else None
     # t0 is stamped again by the input event itself; this start time only guards against a lost stamp.
     page.evaluate("t => { window.__dl.target = t; window.__dl.t0 = performance.now(); window.__dl.t1 = null; }",
                   img.element_handle())
     sizes = []
-    if kind == "slider":
+    if kind == "slider" and via == "key":
+        loc.scroll_into_view_if_needed()
+        left, width = loc.evaluate("h => { const t = h.closest('.noUi-target').getBoundingClientRect(); "
+                                   "return [t.x, t.width]; }")
+        handle = loc.bounding_box()
+        towards_right = (handle["x"] + handle["width"] / 2 - left) / max(width, 1) < 0.5
+        key = "ArrowRight" if towards_right else "ArrowLeft"
+        action = f"key {key}"
+        loc.focus()
+        page.keyboard.press(key)  # one step of the slider: the keydown stamps the start
+    elif kind == "slider":
         loc.scroll_into_view_if_needed()
         handle = loc.bounding_box()
         left, width = loc.evaluate("h => { const t = h.closest('.noUi-target').getBoundingClientRect(); "
