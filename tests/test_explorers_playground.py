@@ -412,3 +412,23 @@ def test_a_huge_learning_rate_diverges_with_a_readable_message():
     ex.set(learning_rate=0.01)
     ex.buttons["reset"].click()
     assert not ex.state.diverged and "diverged" not in ex.status
+
+
+def test_the_network_title_names_the_kind_of_problem_once_in_both_languages():
+    from dlnotes.language import set_language, tr
+
+    titles = {}
+    try:
+        for lang in ("en", "zh"):
+            set_language(lang)
+            ex = playground({"dataset": "plane"})
+            titles[lang, "plane"] = tr(ex.view.net_title.get_text())
+            ex.set(dataset="spiral3")
+            titles[lang, "spiral3"] = tr(ex.view.net_title.get_text())
+            ex.close()
+    finally:
+        set_language("en")
+    assert titles["en", "plane"].startswith("plane (regression): 2 → ")
+    assert titles["en", "spiral3"].startswith("3-class spiral (3 classes): 2 → ")
+    assert titles["zh", "plane"].startswith("平面（回归）：2 → ") and titles["zh", "plane"].endswith("个神经元，tanh")
+    assert titles["zh", "spiral3"].startswith("3 类螺旋（3 类）：2 → ")

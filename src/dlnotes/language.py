@@ -818,6 +818,7 @@ ZH_PATTERNS: list[tuple[str, str]] = [
     (r"regularisation (L1|L2|none)", "正则化 {0}"),
     (r"regularisation rate (\S+)", "正则化率 {0}"),
     (r"(\d+) classes", "{0} 类"),
+    (r"(.+ \(regression\)): (.+) neurons, (\w+)", "{0}：{1} 个神经元，{2}"),  # the data set says its kind
     (r"(.+) \((regression|\d+ classes)\): (.+) neurons, (\w+)", "{0}（{1}）：{2} 个神经元，{3}"),
     (r"(\w+), learning rate (\S+), batch (\d+), dropout (\S+), (.+)", "{0}，学习率 {1}，批量 {2}，暂退概率 {3}，{4}"),
     (r"output: most probable class, boundary", "输出：最可能的类别，决策边界"),

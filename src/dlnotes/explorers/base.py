@@ -68,6 +68,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import importlib
 import inspect
 import math
@@ -735,15 +736,60 @@ _FONT_HEIGHTS: dict = {}
 """(hash of a FontProperties, dpi) -> (ascent, descent, line gap) in pixels."""
 _FONT_FILES: dict = {}
 """hash of a FontProperties -> (its font files, size in points)."""
-_SIMPLE_RANGES = ((0x20, 0x250), (0x2000, 0x2300))
-"""Latin letters, digits, punctuation, arrows and mathematical operators: laid out from pair metrics.
-Other scripts (Greek, Chinese) take FreeType's full shaping: a script change stops kerning there."""
+_COMMON_RANGES = ((0x20, 0x250), (0x2000, 0x2300), (0x3000, 0x3040), (0xFF00, 0xFF66))
+"""Where the characters laid out from cached metrics lie: Latin, Greek and Chinese letters, and the
+digits, punctuation, arrows and operators (ASCII, general punctuation, CJK and full-width punctuation)."""
+_SCRIPT_CONTEXT = {"Latn": "n", "Grek": "ν", "Hani": "中", "Zyyy": ""}
+"""A letter of each script: a pair's spacing is measured after it, so the pair lies in a run of that script."""
+_PAIRED = {c: (i // 2, i % 2 == 0) for i, c in enumerate("()[]{}（）【】《》〈〉「」『』")}
+"""Paired brackets: character -> (pair, opening?). A closing bracket takes its opening bracket's script."""
+_MAYBE_PAIRED = frozenset("<>«»‹›“”‘’〔〕〖〗〘〙〚〛［］｛｝｟｠｢｣")
+"""Other characters a layout engine may pair: a line with one of them and two scripts is left to FreeType."""
 
 
-def _simple_char(c: str) -> bool:
-    o = ord(c)
-    return (any(lo <= o < hi for lo, hi in _SIMPLE_RANGES)
-            and unicodedata.category(c) not in ("Cc", "Cf", "Mn", "Me", "Zl", "Zp"))
+def _resolve_scripts(scripts: list, s: str) -> list:
+    """The script each character is laid out in (common ones resolved), as libraqm resolves them:
+    a common character takes the script before it (a closing bracket: its opening bracket's),
+    and common characters before the first letter take the first letter's script."""
+    out, last, started, stack = list(scripts), None, False, []
+    for i, script in enumerate(scripts):
+        if script == "Zyyy" and started:
+            pair = _PAIRED.get(s[i])
+            if pair is not None and pair[1]:
+                stack.append((pair[0], last))
+            elif pair is not None:
+                while stack and stack[-1][0] != pair[0]:
+                    stack.pop()
+                if stack:
+                    last = stack[-1][1]
+            out[i] = last
+        else:
+            last, started = script, True
+    after = None
+    for i in range(len(out) - 1, -1, -1):  # what is still common takes the script after it
+        if out[i] == "Zyyy":
+            out[i] = after or "Zyyy"
+        else:
+            after = out[i]
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _script(c: str) -> str | None:
+    """The script a character is laid out in ("Zyyy": common, takes its neighbours'), or None: not handled."""
+    o, category = ord(c), unicodedata.category(c)
+    if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Mc", "Me", "Zl", "Zp"):
+        return None
+    name = unicodedata.name(c, "")
+    if category.startswith("L"):
+        if name.startswith("LATIN ") and o < 0x250:
+            return "Latn"
+        if name.startswith(("GREEK SMALL LETTER", "GREEK CAPITAL LETTER")) and 0x370 <= o < 0x400:
+            return "Grek"
+        if name.startswith("CJK UNIFIED IDEOGRAPH"):
+            return "Hani"
+        return None
+    return "Zyyy" if any(lo <= o < hi for lo, hi in _COMMON_RANGES) else None
 
 
 class _TextCachingRenderer(RendererAgg):
@@ -828,7 +874,7 @@ class _TextCachingRenderer(RendererAgg):
         if ismath is False:
             layout = self._fast_layout(s, prop)
             if layout is not None:
-                w, h, d = layout[2]
+                w, h, d = layout[1]
                 return w / 64.0, h / 64.0, d / 64.0
         return super().get_text_width_height_descent(s, prop, ismath)
 
@@ -853,18 +899,28 @@ class _TextCachingRenderer(RendererAgg):
         return metrics
 
     def _fast_layout(self, s, prop):
-        """``(font file, [(glyph index, x)], (w, h, d))`` of a line of Latin text, all in 1/64 pixel, or None.
+        """``(glyphs, (w, h, d))`` of a line of text: per glyph (font file, FT2Font, glyph index, x), x and the
+        box in 1/64 pixel, as FreeType lays the line out; None where FreeType must lay it out itself.
 
-        FreeType lays out a string glyph by glyph (about 14 µs a character here), so a title
-        with a new number costs about a millisecond, twice: once to measure it, once to draw
-        it. The layout of a string of Latin letters and common symbols in one font is the sum
-        of its characters' advances and each neighbouring pair's kerning; both are cached
-        per font, size and dpi, so a new string costs a few microseconds a character. It gives
-        the same glyph positions and box as FreeType (a test compares them). Other text, a
-        ligature pair ("fl") or a character the font lacks: None, and FreeType lays it out.
+        FreeType (with libraqm) lays out a string glyph by glyph, about 14 µs a character here,
+        so a title with a new number costs about a millisecond, twice: once to measure it,
+        once to draw it. Laid out here instead: each glyph moves the pen by its character's
+        advance plus the kerning with the next character; both are cached per font, size and
+        dpi, so a new string costs a few microseconds a character. Kerning applies within a
+        run of one script (digits, punctuation and brackets join a run as libraqm decides:
+        :func:`_resolve_scripts`) and one font; each pair's spacing is measured once, after a
+        letter of its run's script. A test compares the result with FreeType's on random
+        Latin, Greek and Chinese text. Other scripts, combining marks, control characters, a
+        ligature ("fl"), quotation marks or angle brackets in a line that mixes scripts: None.
         """
         if not s:
             return None
+        scripts = [_script(c) for c in s]
+        if None in scripts:
+            return None
+        if len({x for x in scripts if x != "Zyyy"}) > 1 and not _MAYBE_PAIRED.isdisjoint(s):
+            return None
+        runs = _resolve_scripts(scripts, s)
         pkey = hash(prop)
         font_files = _FONT_FILES.get(pkey)
         if font_files is None:
@@ -876,36 +932,44 @@ class _TextCachingRenderer(RendererAgg):
         if cache is None:
             if len(_LAYOUTS) > 64:
                 _LAYOUTS.clear()
-            cache = _LAYOUTS[key] = {"chars": {}, "pairs": {}, "file": font_files[0][0]}
+            cache = _LAYOUTS[key] = {"chars": {}, "pairs": {}}
         chars, pairs = cache["chars"], cache["pairs"]
         font = None
+        info = []
         for c in s:
-            if c not in chars:
+            v = chars.get(c)
+            if v is None:
                 font = font or self._prepare_font(prop)
-                index = font.get_char_index(ord(c)) if _simple_char(c) else 0
-                if index:
-                    g = font.load_char(ord(c), flags)
-                    chars[c] = (index, g.horiAdvance, g.bbox[1], g.bbox[3])
-                else:
-                    chars[c] = None
-            if chars[c] is None:
+                items = font._layout(c, flags=flags)
+                v = False
+                if len(items) == 1 and items[0].glyph_index:
+                    glyph = items[0].ft_object.load_glyph(items[0].glyph_index, flags)
+                    v = (items[0].ft_object, items[0].glyph_index, glyph.horiAdvance, glyph.bbox[1], glyph.bbox[3])
+                chars[c] = v
+            if v is False:
                 return None
+            info.append(v)
         x, xs = 0, [0]
-        for a, b in zip(s, s[1:]):
-            step = pairs.get(a + b)
-            if step is None:
-                font = font or self._prepare_font(prop)
-                items = font._layout(a + b, flags=flags)
-                step = pairs[a + b] = (round(items[1].x * 64) if len(items) == 2 and items[0].x == 0 and all(
-                    it.ft_object.fname == cache["file"] for it in items) else False)
-            if step is False:
-                return None
-            x += step
+        for i in range(1, len(s)):
+            run = runs[i]
+            if run != runs[i - 1]:  # a new run: no kerning across it
+                x += info[i - 1][2]
+            else:
+                step = pairs.get((run, s[i - 1], s[i]))
+                if step is None:
+                    font = font or self._prepare_font(prop)
+                    context = _SCRIPT_CONTEXT[run]
+                    items = font._layout(context + s[i - 1] + s[i], flags=flags)
+                    n = len(context)
+                    step = round((items[n + 1].x - items[n].x) * 64) if len(items) == n + 2 else False
+                    pairs[(run, s[i - 1], s[i])] = step
+                if step is False:
+                    return None
+                x += step
             xs.append(x)
-        info = [chars[c] for c in s]
-        low, high = min(i[2] for i in info), max(i[3] for i in info)
-        glyphs = [(i[0], x) for i, x in zip(info, xs)]
-        return cache["file"], glyphs, (x + info[-1][1], high - low, -low)
+        low, high = min(v[3] for v in info), max(v[4] for v in info)
+        glyphs = [(v[0].fname, v[0], v[1], gx) for v, gx in zip(info, xs)]
+        return glyphs, (x + info[-1][2], high - low, -low)
 
     def _rasterise(self, s, prop, angle, ismath, mtext, antialiased):
         """(coverage (h, w) uint8, dx, dy) of ``s`` drawn at an integer anchor, or None for blank text."""
@@ -928,9 +992,8 @@ class _TextCachingRenderer(RendererAgg):
         size = prop.get_size_in_points()
         pieces = []
         fast = self._fast_layout(s, prop)
-        if fast is not None:  # glyphs of the first font file; its FT2Font is fetched only to render one
-            fname, glyphs, _ = fast
-            items = [(fname, None, index, x / 64.0, 0.0) for index, x in glyphs]
+        if fast is not None:
+            items = [(fname, font, index, x / 64.0, 0.0) for fname, font, index, x in fast[0]]
         else:
             items = [(item.ft_object.fname, item.ft_object, item.glyph_index, item.x, item.y)
                      for item in self._prepare_font(prop)._layout(s, flags=flags)]
@@ -940,7 +1003,6 @@ class _TextCachingRenderer(RendererAgg):
             key = (fname, size, self.dpi, glyph_index, phase, bool(antialiased))
             glyph = self._glyphs.get(key)
             if glyph is None:
-                font = font or self._prepare_font(prop)
                 font.set_size(size, self.dpi)
                 font._set_transform([[0x10000, 0], [0, 0x10000]], [round(0x40 * phase), 0])
                 bitmap = font._render_glyph(glyph_index, flags,

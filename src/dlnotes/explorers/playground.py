@@ -563,8 +563,9 @@ class PlaygroundView:
         self.network.mark(column, index)
         s = state.settings
         kind = "regression" if state.regression else f"{state.outputs} classes"
-        self._set_text(self.net_title, f"{DATASET_LABELS[s['dataset']]} ({kind}): "
-                                       f"{' → '.join(str(n) for n in sizes)} neurons, {s['activation']}")
+        data = DATASET_LABELS[s["dataset"]]  # "plane (regression)" already says its kind
+        data = data if f"({kind})" in data else f"{data} ({kind})"
+        self._set_text(self.net_title, f"{data}: {' → '.join(str(n) for n in sizes)} neurons, {s['activation']}")
         reg = s["regularization"]
         reg_text = "no regularisation" if reg == "none" else f"{reg.upper()} {s['reg_rate']:g}"
         self.settings_text.set_text(f"{s['optimizer']}, learning rate {s['learning_rate']:.2g}, "  # drawn every frame
