@@ -737,7 +737,7 @@ _FONT_HEIGHTS: dict = {}
 _FONT_FILES: dict = {}
 """hash of a FontProperties -> (its font files, size in points)."""
 _COMMON_RANGES = ((0x20, 0x250), (0x2000, 0x2300), (0x3000, 0x3040), (0xFF00, 0xFF66))
-"""Where the characters laid out from cached metrics lie: Latin, Greek and Chinese letters, and the
+"""Where the common characters laid out from cached metrics lie (with Latin, Greek and Chinese letters):
 digits, punctuation, arrows and operators (ASCII, general punctuation, CJK and full-width punctuation)."""
 _SCRIPT_CONTEXT = {"Latn": "n", "Grek": "ν", "Hani": "中", "Zyyy": ""}
 """A letter of each script: a pair's spacing is measured after it, so the pair lies in a run of that script."""
@@ -793,8 +793,8 @@ def _script(c: str) -> str | None:
 
 
 class _TextCachingRenderer(RendererAgg):
-    """Agg, but each distinct text is rasterised once and re-stamped on later frames, Latin text is laid
-    out from cached metrics (:meth:`_fast_layout`) and opaque images are copied (:meth:`draw_image`).
+    """Agg, but each distinct text is rasterised once and re-stamped on later frames, text is laid out
+    from cached metrics (:meth:`_fast_layout`) and opaque images are copied (:meth:`draw_image`).
 
     Text is most of an explorer frame's drawing time, and most of it (tick labels, axis
     labels, legends) is the same on every frame. A text is cached by string, font, angle,
@@ -924,6 +924,8 @@ class _TextCachingRenderer(RendererAgg):
         pkey = hash(prop)
         font_files = _FONT_FILES.get(pkey)
         if font_files is None:
+            if len(_FONT_FILES) > 1024:
+                _FONT_FILES.clear()
             files = fontManager._find_fonts_by_props(prop)
             font_files = _FONT_FILES[pkey] = (tuple(files), prop.get_size_in_points())
         flags = get_hinting_flag()

@@ -7,9 +7,11 @@ background and, on every later frame, restores it and draws just the moving arti
 :class:`PixelImage` is an image for such frames: Pillow scales it to its exact pixel box
 once per frame and the renderer only copies it (no general image pipeline).
 
-Blitting is kept where ``make bench`` shows it pays (a full redraw at least 1.5 times slower):
-the playground's Play animation, the computational graph, the initialiser histograms and the
-gradients through time (chapter 11).
+Blitting pays where a move changes a few artists and leaves the rest: ``make bench``'s blitting
+table compares each blitted explorer with a plain redraw (the README's Performance section: the
+latent space, the computational graph and the gradients through time about 2-2.6 times faster,
+the playground's Play frames 1.35 times). A move that changes the background (new settings)
+is a plain redraw either way.
 A blitted frame must equal a full redraw (:meth:`Blitter.full_png`); the explorer contract
 test compares the two.
 """
