@@ -25,7 +25,7 @@ import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from dlnotes.explorers.base import Explorer, canvas_png, freeze_layout
+from dlnotes.explorers.base import Explorer, _crop_to_ink, canvas_png, freeze_layout
 
 __all__ = ["BlitExplorer", "Blitter", "PixelImage"]
 
@@ -96,7 +96,8 @@ class Blitter:
                 artist.draw(renderer)
             if self._layer is not None:
                 gc = renderer.new_gc()
-                renderer.draw_image(gc, self._layer[0], self._layer[1], self._layer[2])
+                rgba, x, y = self._layer
+                renderer.draw_image(gc, x, y, rgba)
                 gc.restore()
         t1 = time.perf_counter()
         png = canvas_png(canvas)
@@ -104,20 +105,13 @@ class Blitter:
         return png
 
     def _draw_overlay(self, canvas):
-        """(x, y, rgba): the overlay artists alone on a transparent layer, cropped to where they are."""
+        """(rgba, x, y): the overlay artists alone on a transparent layer, cropped to where they are
+        (as :func:`~dlnotes.explorers.base._crop_to_ink` gives it), or None."""
         renderer = canvas.get_renderer()
         renderer.clear()
         for artist in sorted(self.overlay, key=lambda a: a.get_zorder()):  # as a full draw would order them
             artist.draw(renderer)
-        rgba = np.asarray(renderer.buffer_rgba())
-        alpha = rgba[..., 3]
-        rows = np.flatnonzero(alpha.any(axis=1))  # the drawn rows, then the drawn columns among them
-        layer = None
-        if rows.size:
-            cols = np.flatnonzero(alpha[rows[0]:rows[-1] + 1].any(axis=0))
-            top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-            # draw_image takes rows bottom first, at the layer's lower-left corner
-            layer = int(left), int(rgba.shape[0] - bottom), rgba[top:bottom, left:right][::-1].copy()
+        layer = _crop_to_ink(np.asarray(renderer.buffer_rgba()))
         canvas.restore_region(self._background)
         return layer
 
